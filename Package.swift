@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layering is enforced by the dependency graph: the domain (MotCuaCore) sees only
+// Foundation; the store sees the domain and SQL; the server sees both and HTTP.
+let package = Package(
+    name: "MotCua",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "motcua", targets: ["motcua"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "MotCuaCore",
+            resources: [.copy("Calendar/Resources/notices.json"), .copy("Calendar/Resources/holiday-rules.json")]
+        ),
+        .target(
+            name: "MotCuaStore",
+            dependencies: [
+                "MotCuaCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "MotCuaServer",
+            dependencies: [
+                "MotCuaCore",
+                "MotCuaStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "motcua",
+            dependencies: [
+                "MotCuaCore",
+                "MotCuaStore",
+                "MotCuaServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MotCuaCoreTests", dependencies: ["MotCuaCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "MotCuaStoreTests", dependencies: ["MotCuaStore"]),
+        .testTarget(
+            name: "MotCuaServerTests",
+            dependencies: [
+                "MotCuaServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "motcuaTests", dependencies: ["motcua"]),
+    ]
+)

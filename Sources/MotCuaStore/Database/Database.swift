@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+@preconcurrency import PostgresKit
+@preconcurrency import SQLiteKit
+
+public enum DatabaseKind: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+/// Where the data lives: an embedded SQLite file (the default, no set-up) or a PostgreSQL server.
+public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    public var kind: DatabaseKind {
+        switch self {
+        case .sqlite: return .sqlite
+        case .postgres: return .postgres
+        }
+    }
+
+    /// Safe to print: the PostgreSQL password is masked.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): return "sqlite:\(path)"
+        case .postgres(let url):
+            guard var components = URLComponents(string: url) else { return "postgres:(unparsable url)" }
+            if components.password != nil { components.password = "***" }
+            return components.string ?? "postgres"
+        }
+    }
+}
+
+public struct DatabaseError: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// A pool of connections to one database, the same API on SQLite and PostgreSQL.
+///
+/// Reads use any pooled connection; `transaction` pins one connection for its whole body and
+/// commits only if the body returns, so a failed command leaves nothing behind.
+public final class Database: Sendable {
+    public let kind: DatabaseKind
+    public let location: DatabaseLocation
+    private let backend: any DatabaseBackend
+    let logger: Logger
+
+    public static func open(_ location: DatabaseLocation, logger: Logger, maxConnections: Int = 4) throws -> Database {
+        let backend: any DatabaseBackend
+        switch location {
+        case .sqlite(let path):
+            backend = PooledBackend(
+                source: SQLiteFileSource(path: path), maxConnections: maxConnections, logger: logger)
+        case .postgres(let url):
+            let configuration: SQLPostgresConfiguration
+            do {
+                configuration = try SQLPostgresConfiguration(url: url)
+            } catch {
+                throw DatabaseError("DATABASE_URL is not a valid postgres:// URL (\(location))")
+            }
+            backend = PooledBackend(
+                source: PostgresConnectionSource(sqlConfiguration: configuration),
+                maxConnections: maxConnections, logger: logger)
+        }
+        return Database(kind: location.kind, location: location, backend: backend, logger: logger)
+    }
+
+    private init(kind: DatabaseKind, location: DatabaseLocation, backend: any DatabaseBackend, logger: Logger) {
+        self.kind = kind
+        self.location = location
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Runs `body` on one pooled connection, outside any explicit transaction.
+    public func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await backend.withConnection(body)
+    }
+
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    /// On SQLite the write lock is taken up front (BEGIN IMMEDIATE) so two writers queue instead
+    /// of failing half-way when one tries to upgrade a read lock.
+    public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await backend.withConnection { db in
+            try await db.raw(SQLQueryString(begin)).run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                do {
+                    try await db.raw("ROLLBACK").run()
+                } catch {
+                    db.logger.error("rollback failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                throw error
+            }
+        }
+    }
+
+    /// True when a trivial query answers.
+    public func isReachable() async -> Bool {
+        do {
+            return try await withConnection { db in
+                try await db.raw("SELECT 1 AS ok").first(decodingColumn: "ok", as: Int.self) == 1
+            }
+        } catch {
+            logger.warning("database not reachable", metadata: ["error": "\(String(reflecting: error))"])
+            return false
+        }
+    }
+
+    /// Closes every connection; waits for connections in use to be returned.
+    public func close() async throws {
+        try await backend.shutdown()
+    }
+}
+
+protocol DatabaseBackend: Sendable {
+    func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    func shutdown() async throws
+}
+
+protocol SQLConnection: ConnectionPoolItem {
+    func sqlDatabase() -> any SQLDatabase
+}
+
+extension SQLiteConnection: SQLConnection {
+    func sqlDatabase() -> any SQLDatabase { sql(queryLogLevel: .trace) }
+}
+
+extension PostgresConnection: SQLConnection {
+    func sqlDatabase() -> any SQLDatabase { sql(queryLogLevel: .trace) }
+}
+
+/// The pool guards its own state with a lock; AsyncKit predates Sendable annotations.
+final class PooledBackend<Source: ConnectionPoolSource>: DatabaseBackend, @unchecked Sendable
+where Source.Connection: SQLConnection {
+    let pool: EventLoopGroupConnectionPool<Source>
+
+    init(source: Source, maxConnections: Int, logger: Logger) {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let perLoop = max(1, maxConnections / max(1, System.coreCount))
+        pool = EventLoopGroupConnectionPool(
+            source: source, maxConnectionsPerEventLoop: perLoop, requestTimeout: .seconds(30),
+            pruneInterval: nil, logger: logger, on: group)
+    }
+
+    func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await pool.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask { try await body(connection.sqlDatabase()) }
+        }.get()
+    }
+
+    func shutdown() async throws {
+        try await pool.shutdownAsync()
+    }
+}
+
+/// Opens SQLite files the way MotCua needs them: WAL so readers never wait for a writer, a busy
+/// timeout so writers queue, foreign keys on, and full fsync so an acknowledged write survives a crash.
+struct SQLiteFileSource: ConnectionPoolSource, Sendable {
+    let path: String
+
+    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
+        eventLoop.makeFutureWithTask {
+            let connection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop)
+            do {
+                for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL",
+                               "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
+                    _ = try await connection.query(pragma)
+                }
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            return connection
+        }
+    }
+}

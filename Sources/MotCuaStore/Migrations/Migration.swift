@@ -1,0 +1,33 @@
+/// One numbered schema change. The two dialects' statements sit side by side and must mean the
+/// same thing; each migration file holds exactly one change.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let sqlite: [String]
+    public let postgres: [String]
+
+    public init(version: Int, name: String, sqlite: [String], postgres: [String]) {
+        self.version = version
+        self.name = name
+        self.sqlite = sqlite
+        self.postgres = postgres
+    }
+
+    /// When both dialects share the statements.
+    public init(version: Int, name: String, both statements: [String]) {
+        self.init(version: version, name: name, sqlite: statements, postgres: statements)
+    }
+
+    func statements(for kind: DatabaseKind) -> [String] {
+        kind == .sqlite ? sqlite : postgres
+    }
+}
+
+/// Every migration MotCua knows, in order. Append; never edit or renumber one that has shipped.
+public enum Migrations {
+    public static let all: [Migration] = [
+        m0001CreateCalendarNotices,
+    ]
+
+    public static var latestVersion: Int { all.last?.version ?? 0 }
+}
