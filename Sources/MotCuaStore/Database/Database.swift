@@ -132,11 +132,11 @@ protocol SQLConnection: ConnectionPoolItem {
 }
 
 extension SQLiteConnection: SQLConnection {
-    func sqlDatabase() -> any SQLDatabase { sql(queryLogLevel: .trace) }
+    func sqlDatabase() -> any SQLDatabase { sql(queryLogLevel: nil) }
 }
 
 extension PostgresConnection: SQLConnection {
-    func sqlDatabase() -> any SQLDatabase { sql(queryLogLevel: .trace) }
+    func sqlDatabase() -> any SQLDatabase { sql(queryLogLevel: nil) }
 }
 
 /// The pool guards its own state with a lock; AsyncKit predates Sendable annotations.

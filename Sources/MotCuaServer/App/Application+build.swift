@@ -1,0 +1,54 @@
+import Hummingbird
+import Logging
+import MotCuaStore
+import NIOCore
+import ServiceLifecycle
+
+public func buildRouter(_ environment: AppEnvironment) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.middlewares.add(RequestObservabilityMiddleware(metrics: environment.metrics))
+    HealthRoutes(environment: environment).register(on: router)
+    return router
+}
+
+public func buildApplication(
+    _ configuration: AppConfiguration,
+    environment: AppEnvironment,
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(environment),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MotCua"),
+        services: [DatabaseService(database: environment.database, logger: logger)],
+        onServerRunning: onServerRunning,
+        logger: logger
+    )
+}
+
+/// Keeps the database open while the server runs and closes it after the server has stopped:
+/// services stop in reverse order, so in-flight requests finish before the pool goes.
+struct DatabaseService: Service {
+    let database: Database
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await database.close()
+        logger.info("database closed")
+    }
+}
+
+/// Runs MotCua until SIGTERM or SIGINT, then shuts down gracefully.
+public enum MotCuaServer {
+    public static func run(_ configuration: AppConfiguration, logger: Logger, announce: @escaping @Sendable (String) -> Void) async throws {
+        let environment = try await AppEnvironment.prepare(configuration, logger: logger)
+        let app = buildApplication(configuration, environment: environment, logger: logger) { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            announce("MotCua đang phục vụ tại http://\(configuration.host):\(port) (\(environment.database.location))")
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

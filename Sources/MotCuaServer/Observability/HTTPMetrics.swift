@@ -1,0 +1,33 @@
+import Prometheus
+
+/// Request counts and latencies by route, method and status, in a registry owned by the
+/// application (not a process-wide bootstrap), so each server and each test has its own.
+public final class HTTPMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    static let buckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+    ]
+
+    public init() {}
+
+    func record(route: String, method: String, status: Int, duration: Duration) {
+        let labels = [("route", route), ("method", method), ("status", String(status))]
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "motcua", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered"),
+            labels: labels
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "motcua", metricName: "http_request_duration", unitName: "seconds",
+                helpText: "Time to produce the response"),
+            labels: labels, buckets: Self.buckets
+        ).record(duration)
+    }
+
+    /// The Prometheus text exposition format (version 0.0.4).
+    public func exposition() -> String {
+        registry.emitToString()
+    }
+}
