@@ -58,12 +58,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MotCuaCoreTests", dependencies: ["MotCuaCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "MotCuaStoreTests", dependencies: ["MotCuaStore"]),
+        .testTarget(name: "MotCuaStoreTests", dependencies: ["MotCuaStore", "MotCuaCore", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "MotCuaServerTests",
             dependencies: [
                 "MotCuaServer",
+                "MotCuaStore",
+                "MotCuaCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "motcuaTests", dependencies: ["motcua"]),

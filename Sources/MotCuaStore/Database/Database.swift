@@ -48,6 +48,8 @@ public final class Database: Sendable {
     public let kind: DatabaseKind
     public let location: DatabaseLocation
     private let backend: any DatabaseBackend
+    /// Only for SQLite: one write transaction at a time in this process (see `AsyncLock`).
+    private let writerLock: AsyncLock?
     let logger: Logger
 
     public static func open(_ location: DatabaseLocation, logger: Logger, maxConnections: Int = 4) throws -> Database {
@@ -74,6 +76,7 @@ public final class Database: Sendable {
         self.kind = kind
         self.location = location
         self.backend = backend
+        self.writerLock = kind == .sqlite ? AsyncLock() : nil
         self.logger = logger
     }
 
@@ -86,8 +89,12 @@ public final class Database: Sendable {
     /// On SQLite the write lock is taken up front (BEGIN IMMEDIATE) so two writers queue instead
     /// of failing half-way when one tries to upgrade a read lock.
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
-        return try await backend.withConnection { db in
+        guard let writerLock else { return try await runTransaction("BEGIN", body) }
+        return try await writerLock.withLock { try await self.runTransaction("BEGIN IMMEDIATE", body) }
+    }
+
+    private func runTransaction<R: Sendable>(_ begin: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await backend.withConnection { db in
             try await db.raw(SQLQueryString(begin)).run()
             do {
                 let result = try await body(db)
