@@ -34,6 +34,12 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Units/Resources/README.md"],
+            resources: [
+                .copy("Units/Resources/units-2025.csv"),
+                .copy("Units/Resources/units-legacy-2024.csv"),
+                .copy("Units/Resources/ward-merges-2025.csv"),
             ]
         ),
         .target(
@@ -46,7 +52,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            resources: [.copy("Resources/openapi.json")]
         ),
         .executableTarget(
             name: "motcua",
@@ -69,6 +76,6 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "motcuaTests", dependencies: ["motcua"]),
+        .testTarget(name: "motcuaTests", dependencies: ["motcua", "MotCuaStore"]),
     ]
 )

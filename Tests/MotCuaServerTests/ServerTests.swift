@@ -32,7 +32,14 @@ func withTestEnvironment<R>(_ body: (AppEnvironment, AppConfiguration, LogCaptur
     configuration.port = 0
     let capture = LogCapture()
     let environment = try await AppEnvironment.prepare(configuration, logger: capture.logger)
-    return try await body(environment, configuration, capture)
+    do {
+        let result = try await body(environment, configuration, capture)
+        try await environment.database.close()
+        return result
+    } catch {
+        try? await environment.database.close()
+        throw error
+    }
 }
 
 @Suite struct ServerTests {

@@ -1,4 +1,5 @@
 import Foundation
+import MotCuaStore
 import Testing
 @testable import motcua
 
@@ -64,10 +65,10 @@ func run(_ arguments: String...) async -> (Int32, String, String) {
         let path = directory.appendingPathComponent("m.sqlite").path
         let first = await run("migrate", "--sqlite-path", path, "--log-level", "error")
         #expect(first.0 == 0)
-        #expect(first.1.hasPrefix("Applied 1 migration(s)"))
+        #expect(first.1 == "Applied \(Migrations.all.count) migration(s); the schema is at version \(Migrations.latestVersion).\n")
         let second = await run("migrate", "--sqlite-path", path, "--log-level", "error")
         #expect(second.0 == 0)
-        #expect(second.1 == "Nothing to migrate: the schema is at version 1.\n")
+        #expect(second.1 == "Nothing to migrate: the schema is at version \(Migrations.latestVersion).\n")
         let seeded = await run("seed", "--demo", "--sqlite-path", path, "--log-level", "error")
         #expect(seeded.0 == 0)
     }
@@ -79,5 +80,29 @@ func run(_ arguments: String...) async -> (Int32, String, String) {
         let unknown = await run("migrate", "--colour", "blue")
         #expect(unknown.0 == 2)
         #expect(unknown.2.contains("--colour"))
+    }
+
+    @Test func unitsImportApplyMergesAndShow() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("u.sqlite").path
+        let early = await run("units", "apply-merges", "--sqlite-path", path, "--log-level", "error")
+        #expect(early.0 == 2 && early.2.contains("motcua units import"))
+        let imported = await run("units", "import", "--sqlite-path", path, "--log-level", "error")
+        #expect(imported.0 == 0)
+        #expect(imported.1.hasPrefix("Imported 10794 legacy units and 3355 units of 2025 in "))
+        let merged = await run("units", "apply-merges", "--sqlite-path", path, "--log-level", "error")
+        #expect(merged == (0, "Recorded 10597 successions of legacy communes.\n", ""))
+        let shown = await run("units", "show", "00611", "--scheme", "legacy", "--sqlite-path", path, "--log-level", "error")
+        #expect(shown.1 == """
+            00611\tPhường Xuân Tảo\tPhường\tlegacy
+            → 00611\tPhường Xuân Đỉnh\t(mặc định)
+            → 00091\tPhường Phú Thượng
+            → 00160\tPhường Nghĩa Đô
+
+            """)
+        let missing = await run("units", "show", "123", "--sqlite-path", path, "--log-level", "error")
+        #expect(missing.0 == 2 && missing.1.isEmpty)
     }
 }

@@ -8,10 +8,12 @@ public struct AppEnvironment: Sendable {
     public let database: Database
     public let calendar: WorkingCalendar
     public let metrics: HTTPMetrics
+    let admin: AdminGuard
 
-    public init(database: Database, calendar: WorkingCalendar, metrics: HTTPMetrics = HTTPMetrics()) {
+    public init(database: Database, calendar: WorkingCalendar, adminToken: String? = nil, metrics: HTTPMetrics = HTTPMetrics()) {
         self.database = database
         self.calendar = calendar
+        self.admin = AdminGuard(token: adminToken)
         self.metrics = metrics
     }
 
@@ -29,7 +31,8 @@ public struct AppEnvironment: Sendable {
             }
             notices = try await CalendarNoticeRepository(database: database).effectiveNotices(shipped: notices)
             let holidays = HolidayCalendar(rules: try CalendarData.bundledRules(), notices: notices)
-            return AppEnvironment(database: database, calendar: WorkingCalendar(holidays: holidays, schedule: configuration.schedule))
+            return AppEnvironment(database: database, calendar: WorkingCalendar(holidays: holidays, schedule: configuration.schedule),
+                                  adminToken: configuration.adminToken)
         } catch {
             try? await database.close()
             throw error

@@ -7,7 +7,11 @@ import ServiceLifecycle
 public func buildRouter(_ environment: AppEnvironment) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.middlewares.add(RequestObservabilityMiddleware(metrics: environment.metrics))
+    router.middlewares.add(ProblemMiddleware())
     HealthRoutes(environment: environment).register(on: router)
+    let api = router.group("api/v1")
+    UnitRoutes(units: UnitRepository(database: environment.database)).register(on: api)
+    OpenAPIRoute.register(on: router)
     return router
 }
 

@@ -13,6 +13,8 @@ public struct AppConfiguration: Sendable, Equatable {
     public var logFormat: LogFormat = .json
     public var schedule: WorkingSchedule = .standard
     public var noticesFile: String?
+    /// Bearer token for the administrator API until accounts exist; nil: nothing is writable.
+    public var adminToken: String?
 
     public enum LogFormat: String, Sendable, CaseIterable {
         case json, text
@@ -36,6 +38,9 @@ struct Setting: Sendable {
     let defaultText: String
     let summary: String
     let apply: @Sendable (inout AppConfiguration, String) -> String?
+
+    /// A secret's value is never echoed in an error.
+    var isSecret: Bool { environment == "MOTCUA_ADMIN_TOKEN" }
 }
 
 public enum ConfigurationResolver {
@@ -117,6 +122,14 @@ public enum ConfigurationResolver {
             config.noticesFile = value
             return nil
         },
+        Setting(flag: "admin-token", environment: "MOTCUA_ADMIN_TOKEN", defaultText: "(none: no writes)",
+                summary: "bearer token for catalogue and agency writes until accounts exist (at least 24 characters)") { config, value in
+            guard value.count >= 24, value.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+                return "expected at least 24 printable characters"
+            }
+            config.adminToken = value
+            return nil
+        },
     ]
 
     /// The settings table for `--help` and the README.
@@ -148,7 +161,7 @@ public enum ConfigurationResolver {
             ]
             guard let (source, value) = candidates.first(where: { $0.1 != nil }), let value else { continue }
             if let problem = setting.apply(&config, value) {
-                throw ConfigurationError(setting: source, message: "\(problem), got \"\(redact(setting, value))\"")
+                throw ConfigurationError(setting: source, message: setting.isSecret ? problem : "\(problem), got \"\(redact(setting, value))\"")
             }
         }
         return config

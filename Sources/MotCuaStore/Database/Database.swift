@@ -123,9 +123,26 @@ public final class Database: Sendable {
         }
     }
 
-    /// Closes every connection; waits for connections in use to be returned.
+    /// Closes every connection; waits for connections in use to be returned. A second call does nothing.
     public func close() async throws {
+        guard closed.setOnce() else { return }
         try await backend.shutdown()
+    }
+
+    private let closed = Once()
+}
+
+/// A flag that can be set once, from any thread.
+final class Once: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+
+    /// True the first time only.
+    func setOnce() -> Bool {
+        lock.withLock {
+            defer { done = true }
+            return !done
+        }
     }
 }
 

@@ -27,6 +27,8 @@ public struct Migration: Sendable {
 public enum Migrations {
     public static let all: [Migration] = [
         m0001CreateCalendarNotices,
+        m0002CreateAdminUnits,
+        m0003CreateAdminUnitSuccessors,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
