@@ -11,6 +11,7 @@ public func buildRouter(_ environment: AppEnvironment) -> Router<BasicRequestCon
     HealthRoutes(environment: environment).register(on: router)
     let api = router.group("api/v1")
     UnitRoutes(units: UnitRepository(database: environment.database)).register(on: api)
+    AgencyRoutes(environment: environment).register(on: api)
     OpenAPIRoute.register(on: router)
     return router
 }

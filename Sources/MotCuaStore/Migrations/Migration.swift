@@ -29,6 +29,8 @@ public enum Migrations {
         m0001CreateCalendarNotices,
         m0002CreateAdminUnits,
         m0003CreateAdminUnitSuccessors,
+        m0004CreateAgencies,
+        m0005CreateIdempotencyKeys,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
