@@ -41,6 +41,8 @@ let package = Package(
                 .copy("Units/Resources/units-2025.csv"),
                 .copy("Units/Resources/units-legacy-2024.csv"),
                 .copy("Units/Resources/ward-merges-2025.csv"),
+                .copy("Demo/Resources/demo-agencies.json"),
+                .copy("Demo/Resources/demo-catalogue.json"),
             ]
         ),
         .target(

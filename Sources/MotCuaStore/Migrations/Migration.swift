@@ -31,6 +31,9 @@ public enum Migrations {
         m0003CreateAdminUnitSuccessors,
         m0004CreateAgencies,
         m0005CreateIdempotencyKeys,
+        m0006CreateProcedures,
+        m0007CreateProcedureAgencies,
+        m0008CreateProcessVersions,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
