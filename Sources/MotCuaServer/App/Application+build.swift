@@ -12,6 +12,7 @@ public func buildRouter(_ environment: AppEnvironment) -> Router<BasicRequestCon
     let api = router.group("api/v1")
     UnitRoutes(units: UnitRepository(database: environment.database)).register(on: api)
     AgencyRoutes(environment: environment).register(on: api)
+    CatalogueRoutes(environment: environment).register(on: api)
     OpenAPIRoute.register(on: router)
     return router
 }
