@@ -73,7 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try settings.resolve()
         let logger = Logs.logger(for: configuration)
         if demo {
-            try await Seeding.seedDemo(configuration, logger: logger)
+            try await Seeding.seedDemo(settings)
         }
         let output = Output.current
         do {
@@ -116,23 +116,16 @@ struct SeedCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard demo else { throw UsageError("seed: say what to seed (--demo)") }
-        let configuration = try settings.resolve()
-        try await Seeding.seedDemo(configuration, logger: Logs.logger(for: configuration))
+        try await Seeding.seedDemo(settings)
     }
 }
 
 enum Seeding {
-    /// Migrates, then runs every demo seeder; the catalogue, agencies and dossiers issues add theirs.
-    static func seedDemo(_ configuration: AppConfiguration, logger: Logger) async throws {
-        let database = try Database.open(configuration.database, logger: logger)
-        do {
-            try await Migrator(database: database).migrate(logger: logger)
-            let seeded = try await DemoData.seed(database, logger: logger)
-            Output.current.out(seeded == 0 ? "No demo data in this version yet." : "Seeded \(seeded) demo records.")
-            try await database.close()
-        } catch {
-            try? await database.close()
-            throw error
+    /// Migrates, then runs every demo seeder (units, agencies, catalogue); running it again changes nothing.
+    static func seedDemo(_ settings: SettingsOptions) async throws {
+        let seeded = try await withMigratedDatabase(settings) { database in
+            try await DemoData.seed(database, logger: Logs.logger(for: try settings.resolve()))
         }
+        Output.current.out("Demo data ready (\(seeded) records checked or written).")
     }
 }

@@ -105,4 +105,27 @@ func run(_ arguments: String...) async -> (Int32, String, String) {
         let missing = await run("units", "show", "123", "--sqlite-path", path, "--log-level", "error")
         #expect(missing.0 == 2 && missing.1.isEmpty)
     }
+
+    @Test func demoSeedCatalogueExportImportAndReengineering() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("c.sqlite").path
+        let exportPath = directory.appendingPathComponent("catalogue.json").path
+        for _ in 0..<2 {
+            let seeded = await run("seed", "--demo", "--sqlite-path", path, "--log-level", "error")
+            #expect(seeded.0 == 0 && seeded.1.hasPrefix("Demo data ready"))
+        }
+        let exported = await run("catalogue", "export", "--output", exportPath, "--sqlite-path", path, "--log-level", "error")
+        #expect(exported == (0, "Exported 30 procedures to \(exportPath).\n", ""))
+        let imported = await run("catalogue", "import", exportPath, "--sqlite-path", path, "--log-level", "error")
+        #expect(imported == (0, "Created 0, updated 0, unchanged 30 procedures.\n", ""))
+        let report = await run("catalogue", "reengineering", "--from", "2025-07-01", "--to", "2026-06-30", "--sqlite-path", path, "--log-level", "error")
+        #expect(report.0 == 0)
+        #expect(report.1.contains("quy trình được tái cấu trúc"))
+        let csv = await run("catalogue", "reengineering", "--from", "2025-07-01", "--to", "2026-06-30", "--csv", "--sqlite-path", path, "--log-level", "error")
+        #expect(csv.1.hasPrefix("Mã thủ tục,Tên thủ tục,Lĩnh vực"))
+        let bad = await run("catalogue", "reengineering", "--from", "2026-01-01", "--sqlite-path", path)
+        #expect(bad.0 == 2 && bad.1.isEmpty)
+    }
 }
