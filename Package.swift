@@ -66,6 +66,9 @@ let package = Package(
                 "MotCuaStore",
                 "MotCuaServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
         .testTarget(name: "MotCuaCoreTests", dependencies: ["MotCuaCore"], exclude: ["Fixtures"]),

@@ -15,11 +15,11 @@ public enum CatalogueSearch {
             self.otherWords = VietnameseFolding.words(otherText)
         }
 
-        /// From a stored `indexText` (already folded), without folding again.
-        public init(code: String, name: String, indexText: String) {
+        /// From stored, already folded words (`indexText` of the name, and of everything), without folding again.
+        public init(code: String, name: String, foldedName: String, indexText: String) {
             self.code = code
             self.name = name
-            self.nameWords = VietnameseFolding.words(name)
+            self.nameWords = foldedName.split(separator: " ").map(String.init)
             self.otherWords = indexText.split(separator: " ").map(String.init)
         }
     }

@@ -106,7 +106,8 @@ public struct CatalogueRepository: Sendable {
     public func search(_ filters: CatalogueFilters, offset: Int, limit: Int) async throws -> [ProcedureSummary] {
         let terms = CatalogueSearch.terms(filters.query ?? "")
         return try await database.withConnection { db in
-            var query = db.select().columns("code", "name", "field", "level", "online_level", "status", "search_text").from("procedures")
+            var query = db.select().columns("code", "name", "field", "level", "online_level", "status", "search_name", "search_text")
+                .from("procedures")
             if let status = filters.status { query = query.where("status", .equal, status.rawValue) }
             if let field = filters.field { query = query.where("field", .equal, field) }
             if let level = filters.level { query = query.where("level", .equal, level.rawValue) }
@@ -128,8 +129,9 @@ public struct CatalogueRepository: Sendable {
                     level: Procedure.Level(rawValue: try row.decode(column: "level", as: String.self)) ?? .province,
                     onlineLevel: Procedure.OnlineLevel(rawValue: try row.decode(column: "online_level", as: String.self)) ?? .none,
                     status: Procedure.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .draft)
-                candidates.append(CatalogueSearch.Candidate(code: code, name: name,
-                                                            indexText: try row.decode(column: "search_text", as: String.self)))
+                candidates.append(CatalogueSearch.Candidate(
+                    code: code, name: name, foldedName: try row.decode(column: "search_name", as: String.self),
+                    indexText: try row.decode(column: "search_text", as: String.self)))
             }
             let ranked = CatalogueSearch.rank(candidates, terms: terms)
             return ranked.dropFirst(offset).prefix(limit).compactMap { summaries[$0.code] }
@@ -240,9 +242,11 @@ public struct CatalogueRepository: Sendable {
 
     static func insertRow(_ procedure: Procedure, version: Int, in db: any SQLDatabase) async throws {
         try await db.insert(into: "procedures")
-            .columns("code", "name", "field", "level", "online_level", "status", "search_text", "document", "version", "updated_at")
+            .columns("code", "name", "field", "level", "online_level", "status", "search_name", "search_text", "document",
+                     "version", "updated_at")
             .values(SQLBind(procedure.code), SQLBind(procedure.name), SQLBind(procedure.field), SQLBind(procedure.level.rawValue),
-                    SQLBind(procedure.onlineLevel.rawValue), SQLBind(procedure.status.rawValue), SQLBind(indexText(procedure)),
+                    SQLBind(procedure.onlineLevel.rawValue), SQLBind(procedure.status.rawValue),
+                    SQLBind(CatalogueSearch.indexText(name: procedure.name, other: "")), SQLBind(indexText(procedure)),
                     SQLBind(try json(procedure)), SQLBind(version), SQLBind(now()))
             .run()
         try await insertAgencies(procedure, in: db)
@@ -253,6 +257,7 @@ public struct CatalogueRepository: Sendable {
             .set("name", to: SQLBind(procedure.name)).set("field", to: SQLBind(procedure.field))
             .set("level", to: SQLBind(procedure.level.rawValue)).set("online_level", to: SQLBind(procedure.onlineLevel.rawValue))
             .set("status", to: SQLBind(procedure.status.rawValue)).set("search_text", to: SQLBind(indexText(procedure)))
+            .set("search_name", to: SQLBind(CatalogueSearch.indexText(name: procedure.name, other: "")))
             .set("document", to: SQLBind(try json(procedure))).set("version", to: SQLBind(version + 1))
             .set("updated_at", to: SQLBind(now()))
             .where("code", .equal, procedure.code).where("version", .equal, version)

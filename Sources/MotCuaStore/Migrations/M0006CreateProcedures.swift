@@ -11,6 +11,7 @@ extension Migrations {
                 level TEXT NOT NULL,
                 online_level TEXT NOT NULL,
                 status TEXT NOT NULL,
+                search_name TEXT NOT NULL,
                 search_text TEXT NOT NULL,
                 document TEXT NOT NULL,
                 version INTEGER NOT NULL,
