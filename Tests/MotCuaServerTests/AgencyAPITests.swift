@@ -121,4 +121,33 @@ import Testing
             #expect(try await AgencyRepository(database: database).list(unitCode: nil, kind: nil, afterCode: nil, limit: 5).count == 1)
         }
     }
+
+    @Test func deleteOnlyWhatNothingRefersTo() async throws {
+        try await withAgencyApp { client, _ in
+            let committee = #"{"code":"000.00.00.H26","name":"Ủy ban nhân dân Thành phố Hà Nội","kind":"province_committee","unitCode":"01"}"#
+            let centre = #"{"code":"000.00.30.H26","name":"Trung tâm","kind":"service_centre","unitCode":"01","parentCode":"000.00.00.H26"}"#
+            for body in [committee, centre] {
+                try await client.execute(uri: "/api/v1/agencies", method: .post, headers: Self.auth, body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == .created)
+                }
+            }
+            var headers = Self.auth
+            headers[.ifMatch] = "\"1\""
+            // The committee is the centre's parent: kept.
+            try await client.execute(uri: "/api/v1/agencies/000.00.00.H26", method: .delete, headers: headers) { response in
+                #expect(response.status == .conflict)
+                let body = try json(response.body)
+                #expect(body["code"] as? String == "in_use")
+            }
+            try await client.execute(uri: "/api/v1/agencies/000.00.30.H26", method: .delete, headers: Self.auth) { response in
+                #expect(response.status == .preconditionRequired)
+            }
+            try await client.execute(uri: "/api/v1/agencies/000.00.30.H26", method: .delete, headers: headers) { response in
+                #expect(response.status == .noContent)
+            }
+            try await client.execute(uri: "/api/v1/agencies/000.00.30.H26", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
 }

@@ -22,6 +22,8 @@ extension Problem {
                            detail: "Idempotency-Key này đã được dùng cho một yêu cầu khác")
         case .invalid(let issues):
             return .validation(issues.map { FieldError(path: $0.path, code: $0.code, message: $0.message) })
+        case .inUse(let detail):
+            return .conflict("in_use", detail)
         }
     }
 

@@ -126,6 +126,18 @@ struct AgencyRoutes {
             }
             return try Self.respond(updated, status: .ok)
         }
+
+        api.delete("agencies/{code}") { request, context in
+            try environment.admin.require(request)
+            let code = try context.parameters.require("code")
+            let expected = try Headers.expectedVersion(request, body: nil)
+            try await storeCall {
+                try await environment.database.transaction { db in
+                    try await AgencyRepository.delete(code, expectedVersion: expected, in: db)
+                }
+            }
+            return Response(status: .noContent)
+        }
     }
 
     static func encode(_ agency: VersionedAgency) throws -> String {

@@ -67,6 +67,20 @@ public struct AgencyRepository: Sendable {
         return VersionedAgency(agency: agency, version: expectedVersion + 1)
     }
 
+    /// Removes an agency created by mistake, at the version read. One that procedures or other
+    /// agencies refer to is kept (close it with `validTo` instead), so no reference is ever broken.
+    public static func delete(_ code: String, expectedVersion: Int, in db: any SQLDatabase) async throws {
+        guard let current = try await find(code, in: db) else { throw StoreError.notFound("agency \(code)") }
+        guard current.version == expectedVersion else { throw StoreError.staleVersion(current: current.version) }
+        let children = try await db.select().column("code").from("agencies").where("parent_code", .equal, code).limit(1).all()
+        let procedures = try await db.select().column("procedure_code").from("procedure_agencies")
+            .where("agency_code", .equal, code).limit(1).all()
+        guard children.isEmpty, procedures.isEmpty else {
+            throw StoreError.inUse("Cơ quan \(code) đang được thủ tục hoặc cơ quan khác tham chiếu; hãy đặt ngày hết hiệu lực (validTo)")
+        }
+        try await db.delete(from: "agencies").where("code", .equal, code).where("version", .equal, expectedVersion).run()
+    }
+
     /// References must exist: the unit in its register, the parent agency, and no cycle of parents.
     static func check(_ agency: Agency, in db: any SQLDatabase) async throws {
         do {

@@ -102,12 +102,12 @@ public struct CatalogueRepository: Sendable {
         }
     }
 
-    /// Ranked search; `offset` pages through the ranking.
+    /// Ranked search; `offset` pages through the ranking. Two steps: the prefilter reads only the
+    /// folded words to rank, then the page's rows are read in full.
     public func search(_ filters: CatalogueFilters, offset: Int, limit: Int) async throws -> [ProcedureSummary] {
         let terms = CatalogueSearch.terms(filters.query ?? "")
         return try await database.withConnection { db in
-            var query = db.select().columns("code", "name", "field", "level", "online_level", "status", "search_name", "search_text")
-                .from("procedures")
+            var query = db.select().columns("code", "name", "search_name", "search_text").from("procedures")
             if let status = filters.status { query = query.where("status", .equal, status.rawValue) }
             if let field = filters.field { query = query.where("field", .equal, field) }
             if let level = filters.level { query = query.where("level", .equal, level.rawValue) }
@@ -118,23 +118,25 @@ public struct CatalogueRepository: Sendable {
             }
             // Terms are folded letters and digits only, so they carry no LIKE wildcards.
             for term in terms { query = query.where("search_text", .like, "% \(term)%") }
-            let rows = try await query.all()
+            let candidates = try await query.all().map { row in
+                CatalogueSearch.Candidate(
+                    code: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String.self),
+                    foldedName: try row.decode(column: "search_name", as: String.self),
+                    indexText: try row.decode(column: "search_text", as: String.self))
+            }
+            let page = CatalogueSearch.rank(candidates, terms: terms).dropFirst(offset).prefix(limit).map(\.code)
+            guard !page.isEmpty else { return [] }
             var summaries: [String: ProcedureSummary] = [:]
-            var candidates: [CatalogueSearch.Candidate] = []
-            for row in rows {
+            for row in try await db.select().columns("code", "name", "field", "level", "online_level", "status").from("procedures")
+                .where("code", .in, page).all() {
                 let code = try row.decode(column: "code", as: String.self)
-                let name = try row.decode(column: "name", as: String.self)
                 summaries[code] = ProcedureSummary(
-                    code: code, name: name, field: try row.decode(column: "field", as: String.self),
+                    code: code, name: try row.decode(column: "name", as: String.self), field: try row.decode(column: "field", as: String.self),
                     level: Procedure.Level(rawValue: try row.decode(column: "level", as: String.self)) ?? .province,
                     onlineLevel: Procedure.OnlineLevel(rawValue: try row.decode(column: "online_level", as: String.self)) ?? .none,
                     status: Procedure.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .draft)
-                candidates.append(CatalogueSearch.Candidate(
-                    code: code, name: name, foldedName: try row.decode(column: "search_name", as: String.self),
-                    indexText: try row.decode(column: "search_text", as: String.self)))
             }
-            let ranked = CatalogueSearch.rank(candidates, terms: terms)
-            return ranked.dropFirst(offset).prefix(limit).compactMap { summaries[$0.code] }
+            return page.compactMap { summaries[$0] }
         }
     }
 

@@ -10,6 +10,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     /// An `Idempotency-Key` reused for a different request.
     case idempotencyKeyReused
     case invalid([FieldIssue])
+    /// Other records refer to it; it cannot be removed.
+    case inUse(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .duplicate(let what): return "\(what) already exists"
         case .idempotencyKeyReused: return "idempotency key reused for a different request"
         case .invalid(let issues): return issues.map(\.description).joined(separator: "; ")
+        case .inUse(let detail): return detail
         }
     }
 }
