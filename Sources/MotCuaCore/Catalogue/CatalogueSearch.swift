@@ -2,25 +2,25 @@
 /// any order, each word matching the start of a word (so a half-typed word already matches).
 /// Ranking is done here, not in SQL, so that SQLite and PostgreSQL give the same order.
 public enum CatalogueSearch {
+    /// A procedure to rank, held as folded ASCII bytes (" dang ky khai sinh ") so that matching a
+    /// term is a byte search for " term", with no string splitting or Unicode work per query.
     public struct Candidate: Sendable {
         public let code: String
         public let name: String
-        public let nameWords: [String]
-        public let otherWords: [String]
+        let nameIndex: [UInt8]
+        let textIndex: [UInt8]
 
         public init(code: String, name: String, otherText: String) {
-            self.code = code
-            self.name = name
-            self.nameWords = VietnameseFolding.words(name)
-            self.otherWords = VietnameseFolding.words(otherText)
+            self.init(code: code, name: name, foldedName: CatalogueSearch.indexText(name: name, other: ""),
+                      indexText: CatalogueSearch.indexText(name: name, other: otherText))
         }
 
-        /// From stored, already folded words (`indexText` of the name, and of everything), without folding again.
+        /// From stored `indexText`s (already folded): of the name alone, and of everything.
         public init(code: String, name: String, foldedName: String, indexText: String) {
             self.code = code
             self.name = name
-            self.nameWords = foldedName.split(separator: " ").map(String.init)
-            self.otherWords = indexText.split(separator: " ").map(String.init)
+            self.nameIndex = Array(foldedName.utf8)
+            self.textIndex = Array(indexText.utf8)
         }
     }
 
@@ -40,16 +40,18 @@ public enum CatalogueSearch {
     /// whole-word matches in the name, then a name that starts with the first term, then by name.
     public static func rank(_ candidates: [Candidate], terms: [String]) -> [Candidate] {
         guard !terms.isEmpty else { return candidates.sorted { $0.name < $1.name } }
+        let prefixes = terms.map { Array((" " + $0).utf8) }
+        let words = terms.map { Array((" " + $0 + " ").utf8) }
         struct Scored { let candidate: Candidate; let inName: Int; let exact: Int; let leading: Bool }
         let scored: [Scored] = candidates.compactMap { candidate in
             var inName = 0, exact = 0
-            for term in terms {
-                let nameHit = candidate.nameWords.contains { $0.hasPrefix(term) }
-                guard nameHit || candidate.otherWords.contains(where: { $0.hasPrefix(term) }) else { return nil }
+            for (index, prefix) in prefixes.enumerated() {
+                let nameHit = contains(candidate.nameIndex, prefix)
+                guard nameHit || contains(candidate.textIndex, prefix) else { return nil }
                 if nameHit { inName += 1 }
-                if candidate.nameWords.contains(term) { exact += 1 }
+                if contains(candidate.nameIndex, words[index]) { exact += 1 }
             }
-            let leading = candidate.nameWords.first?.hasPrefix(terms[0]) ?? false
+            let leading = candidate.nameIndex.starts(with: prefixes[0])
             return Scored(candidate: candidate, inName: inName, exact: exact, leading: leading)
         }
         return scored.sorted { a, b in
@@ -59,5 +61,22 @@ public enum CatalogueSearch {
             if a.candidate.name != b.candidate.name { return a.candidate.name < b.candidate.name }
             return a.candidate.code < b.candidate.code
         }.map(\.candidate)
+    }
+
+    /// Whether `needle` occurs in `haystack` (both short ASCII).
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        let n = needle.count, h = haystack.count
+        guard n > 0, n <= h else { return n == 0 }
+        let first = needle[0]
+        var i = 0
+        while i <= h - n {
+            if haystack[i] == first {
+                var j = 1
+                while j < n && haystack[i + j] == needle[j] { j += 1 }
+                if j == n { return true }
+            }
+            i += 1
+        }
+        return false
     }
 }
