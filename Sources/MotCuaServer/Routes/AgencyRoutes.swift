@@ -99,18 +99,10 @@ struct AgencyRoutes {
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             let input = try JSONCoding.decoder.decode(AgencyInput.self, from: body)
             let agency = try storeCallSync { try input.agency() }
-            let idempotency = try Headers.idempotency(request, scope: "agencies.create", body: body)
-            let stored = try await storeCall {
-                try await environment.database.transaction { db -> Idempotency.StoredResponse in
-                    if let idempotency, let previous = try await Idempotency.lookup(idempotency, in: db) { return previous }
-                    let created = try await AgencyRepository.create(agency, in: db)
-                    let response = Idempotency.StoredResponse(status: 201, body: try Self.encode(created))
-                    if let idempotency { try await Idempotency.save(idempotency, response, in: db) }
-                    return response
-                }
+            return try await idempotentCreate(request, scope: "agencies.create", body: body, database: environment.database,
+                                              location: "/api/v1/agencies/\(agency.code)") { db in
+                try Self.encode(try await AgencyRepository.create(agency, in: db))
             }
-            return Response.json(stored.body, status: .init(code: stored.status),
-                                 headers: [.location: "/api/v1/agencies/\(agency.code)"])
         }
 
         api.put("agencies/{code}") { request, context in

@@ -53,18 +53,10 @@ struct CatalogueRoutes {
             try environment.admin.require(request)
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             let document = try JSONCoding.decoder.decode(ProcedureDocument.self, from: body)
-            let idempotency = try Headers.idempotency(request, scope: "procedures.create", body: body)
-            let stored = try await storeCall {
-                try await environment.database.transaction { db -> Idempotency.StoredResponse in
-                    if let idempotency, let previous = try await Idempotency.lookup(idempotency, in: db) { return previous }
-                    let created = try await CatalogueRepository.create(document, in: db)
-                    let response = Idempotency.StoredResponse(status: 201, body: try Self.encode(created))
-                    if let idempotency { try await Idempotency.save(idempotency, response, in: db) }
-                    return response
-                }
+            return try await idempotentCreate(request, scope: "procedures.create", body: body, database: environment.database,
+                                              location: "/api/v1/procedures/\(document.procedure.code)") { db in
+                try Self.encode(try await CatalogueRepository.create(document, in: db))
             }
-            return Response.json(stored.body, status: .init(code: stored.status),
-                                 headers: [.location: "/api/v1/procedures/\(document.procedure.code)"])
         }
 
         api.put("procedures/{code}") { request, context in
