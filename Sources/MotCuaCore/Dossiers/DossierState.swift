@@ -1,0 +1,83 @@
+import Foundation
+
+/// Where a dossier stands: its status, its clock and its place in the internal process.
+/// Changed only by `DossierMachine`, which also says what happened (the event to append).
+public struct DossierState: Codable, Hashable, Sendable {
+    public var status: DossierStatus
+    public var channel: Procedure.Channel
+    /// The process version the dossier runs on, fixed at submission.
+    public var processVersion: Int
+    public var submittedAt: Date
+    public var acceptedAt: Date?
+    /// When the working-time clock started (after the cut-off rule).
+    public var countingFrom: Date?
+    /// The overall deadline: moved only by paused time and by an apology.
+    public var appointment: Date?
+    public var originalAppointment: Date?
+    public var stepIndex: Int?
+    public var stepStartedAt: Date?
+    public var stepDeadline: Date?
+    /// Set while the clock is stopped (supplement or payment awaited).
+    public var pausedSince: Date?
+    /// The status to go back to when the clock resumes.
+    public var resumeStatus: DossierStatus?
+    public var pauses: [DateInterval] = []
+    public var supplementRequests = 0
+    public var missingDocuments: [String] = []
+    public var apologies = 0
+    public var approved = false
+    public var paymentDueVnd: Int?
+    public var finishedAt: Date?
+
+    public init(channel: Procedure.Channel, processVersion: Int, submittedAt: Date) {
+        self.status = .submitted
+        self.channel = channel
+        self.processVersion = processVersion
+        self.submittedAt = submittedAt
+    }
+}
+
+/// One thing that happened, appended to the dossier's history in the same transaction as the new state.
+public struct DossierEvent: Codable, Hashable, Sendable {
+    public let command: String
+    public let actor: DossierActor
+    public let at: Date
+    public let fromStatus: DossierStatus?
+    public let toStatus: DossierStatus
+    public let reason: String?
+    /// What changed, as text: `appointment`, `step`, `missing`, `amountVnd`…
+    public let data: [String: String]
+}
+
+/// A refused command: a stable code and a Vietnamese message; the dossier is unchanged.
+public struct DossierError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let code: String
+    public let message: String
+
+    public init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}
+
+/// Where a dossier or a step stands against its deadline.
+public enum TimeStatus: String, Codable, Sendable {
+    case onSchedule = "on_schedule", dueSoon = "due_soon", overdue
+    case early, onTime = "on_time", late
+
+    /// Running: overdue past the deadline, due soon within `dueSoon` working seconds of it.
+    /// Finished: early on an earlier day than the deadline, on time up to it, late after.
+    /// While the clock is stopped, time is judged as it stood when it stopped.
+    public static func of(deadline: Date, finishedAt: Date?, pausedSince: Date?, now: Date,
+                          calendar: WorkingCalendar, dueSoonWorkingSeconds: Double) -> TimeStatus {
+        if let finishedAt {
+            if WorkingCalendar.local(finishedAt).0 < WorkingCalendar.local(deadline).0 { return .early }
+            return finishedAt <= deadline ? .onTime : .late
+        }
+        let effectiveNow = pausedSince ?? now
+        if effectiveNow > deadline { return .overdue }
+        return calendar.workingSeconds(from: effectiveNow, to: deadline) <= dueSoonWorkingSeconds ? .dueSoon : .onSchedule
+    }
+}
