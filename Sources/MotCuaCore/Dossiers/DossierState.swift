@@ -47,6 +47,17 @@ public struct DossierEvent: Codable, Hashable, Sendable {
     public let reason: String?
     /// What changed, as text: `appointment`, `step`, `missing`, `amountVnd`…
     public let data: [String: String]
+
+    public init(command: String, actor: DossierActor, at: Date, fromStatus: DossierStatus?, toStatus: DossierStatus,
+                reason: String?, data: [String: String]) {
+        self.command = command
+        self.actor = actor
+        self.at = at
+        self.fromStatus = fromStatus
+        self.toStatus = toStatus
+        self.reason = reason
+        self.data = data
+    }
 }
 
 /// A refused command: a stable code and a Vietnamese message; the dossier is unchanged.

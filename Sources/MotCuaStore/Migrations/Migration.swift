@@ -34,6 +34,9 @@ public enum Migrations {
         m0006CreateProcedures,
         m0007CreateProcedureAgencies,
         m0008CreateProcessVersions,
+        m0009CreateDossierCodeSequences,
+        m0010CreateDossiers,
+        m0011CreateDossierEvents,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -1,0 +1,149 @@
+import Foundation
+import MotCuaCore
+import SQLKit
+
+/// A dossier as stored: its code, what it runs on, who applied, where it is, and its version.
+public struct StoredDossier: Sendable, Equatable {
+    public let code: String
+    public let procedureCode: String
+    public let processVersion: Int
+    public let receivingAgency: String
+    public let currentAgency: String
+    public let provinceCode: String
+    public let applicantAccount: String?
+    public let applicant: Applicant
+    public let state: DossierState
+    public let version: Int
+}
+
+/// Dossiers and their append-only history. Every write takes the caller's transaction, so the
+/// new state and its event are committed together or not at all.
+public struct DossierRepository: Sendable {
+    public let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// The next number of the day for an agency. The counter row is advanced by one statement
+    /// that both databases run atomically, inside the caller's transaction.
+    public static func nextSequence(agency: String, day: CivilDate, in db: any SQLDatabase) async throws -> Int {
+        try await db.raw("""
+            INSERT INTO dossier_code_sequences (agency_code, day, last_value) VALUES (\(bind: agency), \(bind: day.description), 1)
+            ON CONFLICT (agency_code, day) DO UPDATE SET last_value = dossier_code_sequences.last_value + 1
+            RETURNING last_value
+            """).first(decodingColumn: "last_value", as: Int.self) ?? 1
+    }
+
+    /// Creates a dossier (version 1) with its first event, under a new code for the day.
+    public static func create(procedureCode: String, receivingAgency: String, provinceCode: String, applicantAccount: String?,
+                              applicant: Applicant, state: DossierState, event: DossierEvent,
+                              in db: any SQLDatabase) async throws -> StoredDossier {
+        let day = WorkingCalendar.local(state.submittedAt).0
+        let sequence = try await nextSequence(agency: receivingAgency, day: day, in: db)
+        let code = DossierCode.make(agencyCode: receivingAgency, date: day, sequence: sequence)
+        let currentAgency = receivingAgency
+        try await db.insert(into: "dossiers")
+            .columns("code", "procedure_code", "process_version", "receiving_agency", "current_agency", "province_code",
+                     "applicant_account", "status", "appointment_ms", "step_deadline_ms", "state", "applicant", "version",
+                     "created_at", "updated_at")
+            .values(SQLBind(code), SQLBind(procedureCode), SQLBind(state.processVersion), SQLBind(receivingAgency),
+                    SQLBind(currentAgency), SQLBind(provinceCode), SQLBind(applicantAccount), SQLBind(state.status.rawValue),
+                    SQLBind(milliseconds(state.appointment)), SQLBind(milliseconds(state.stepDeadline)), SQLBind(try json(state)),
+                    SQLBind(try json(applicant)), SQLBind(1), SQLBind(now()), SQLBind(now()))
+            .run()
+        try await append(event, to: code, sequence: 1, in: db)
+        return StoredDossier(code: code, procedureCode: procedureCode, processVersion: state.processVersion,
+                             receivingAgency: receivingAgency, currentAgency: currentAgency, provinceCode: provinceCode,
+                             applicantAccount: applicantAccount, applicant: applicant, state: state, version: 1)
+    }
+
+    /// Saves a new state reached from `expectedVersion`, with its event numbered by the new version;
+    /// another writer who got there first makes this a stale-version refusal and nothing is written.
+    public static func update(_ code: String, expectedVersion: Int, state: DossierState, currentAgency: String,
+                              event: DossierEvent, in db: any SQLDatabase) async throws -> Int {
+        let updated = try await db.update("dossiers")
+            .set("status", to: SQLBind(state.status.rawValue))
+            .set("appointment_ms", to: SQLBind(milliseconds(state.appointment)))
+            .set("step_deadline_ms", to: SQLBind(milliseconds(state.stepDeadline)))
+            .set("current_agency", to: SQLBind(currentAgency))
+            .set("state", to: SQLBind(try json(state)))
+            .set("version", to: SQLBind(expectedVersion + 1))
+            .set("updated_at", to: SQLBind(now()))
+            .where("code", .equal, code).where("version", .equal, expectedVersion)
+            .returning("version").all()
+        guard updated.count == 1 else {
+            guard let current = try await find(code, in: db) else { throw StoreError.notFound("dossier \(code)") }
+            throw StoreError.staleVersion(current: current.version)
+        }
+        try await append(event, to: code, sequence: expectedVersion + 1, in: db)
+        return expectedVersion + 1
+    }
+
+    public func find(_ code: String) async throws -> StoredDossier? {
+        try await database.withConnection { try await Self.find(code, in: $0) }
+    }
+
+    public static func find(_ code: String, in db: any SQLDatabase) async throws -> StoredDossier? {
+        guard let row = try await db.select()
+            .columns("code", "procedure_code", "process_version", "receiving_agency", "current_agency", "province_code",
+                     "applicant_account", "state", "applicant", "version")
+            .from("dossiers").where("code", .equal, code).first()
+        else { return nil }
+        let decoder = JSONDecoder()
+        return StoredDossier(
+            code: try row.decode(column: "code", as: String.self),
+            procedureCode: try row.decode(column: "procedure_code", as: String.self),
+            processVersion: try row.decode(column: "process_version", as: Int.self),
+            receivingAgency: try row.decode(column: "receiving_agency", as: String.self),
+            currentAgency: try row.decode(column: "current_agency", as: String.self),
+            provinceCode: try row.decode(column: "province_code", as: String.self),
+            applicantAccount: try row.decode(column: "applicant_account", as: String?.self),
+            applicant: try decoder.decode(Applicant.self, from: Data(try row.decode(column: "applicant", as: String.self).utf8)),
+            state: try decoder.decode(DossierState.self, from: Data(try row.decode(column: "state", as: String.self).utf8)),
+            version: try row.decode(column: "version", as: Int.self))
+    }
+
+    /// The whole history in order.
+    public func events(_ code: String) async throws -> [DossierEvent] {
+        try await database.withConnection { db in
+            try await db.select()
+                .columns("command", "actor_id", "actor_role", "at_ms", "from_status", "to_status", "reason", "data")
+                .from("dossier_events").where("dossier_code", .equal, code).orderBy("sequence").all()
+                .map { row in
+                    DossierEvent(
+                        command: try row.decode(column: "command", as: String.self),
+                        actor: DossierActor(id: try row.decode(column: "actor_id", as: String.self),
+                                            role: DossierRole(rawValue: try row.decode(column: "actor_role", as: String.self)) ?? .citizen),
+                        at: Date(timeIntervalSince1970: Double(try row.decode(column: "at_ms", as: Int64.self)) / 1000),
+                        fromStatus: try row.decode(column: "from_status", as: Int?.self).flatMap(DossierStatus.init(rawValue:)),
+                        toStatus: DossierStatus(rawValue: try row.decode(column: "to_status", as: Int.self)) ?? .submitted,
+                        reason: try row.decode(column: "reason", as: String?.self),
+                        data: try JSONDecoder().decode([String: String].self, from: Data(try row.decode(column: "data", as: String.self).utf8)))
+                }
+        }
+    }
+
+    static func append(_ event: DossierEvent, to code: String, sequence: Int, in db: any SQLDatabase) async throws {
+        try await db.insert(into: "dossier_events")
+            .columns("dossier_code", "sequence", "command", "actor_id", "actor_role", "at_ms", "from_status", "to_status", "reason", "data")
+            .values(SQLBind(code), SQLBind(sequence), SQLBind(event.command), SQLBind(event.actor.id), SQLBind(event.actor.role.rawValue),
+                    SQLBind(milliseconds(event.at)), SQLBind(event.fromStatus?.rawValue), SQLBind(event.toStatus.rawValue),
+                    SQLBind(event.reason), SQLBind(try json(event.data)))
+            .run()
+    }
+
+    static func milliseconds(_ date: Date?) -> Int64? {
+        date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

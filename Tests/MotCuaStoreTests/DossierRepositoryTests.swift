@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import MotCuaCore
+@testable import MotCuaStore
+
+@Suite struct DossierRepositoryTests {
+    static let citizen = DossierActor(id: "citizen-1", role: .citizen)
+    static let intake = DossierActor(id: "intake-1", role: .intakeOfficer)
+    static let agency = "000.01.04.H26"
+
+    static func context(_ database: Database) async throws -> DossierContext {
+        let procedure = try #require(try await CatalogueRepository(database: database).find("1.001193"))
+        return DossierContext(process: procedure.document.processes.last!, timeLimit: procedure.document.procedure.timeLimit,
+                              calendar: WorkingCalendar(holidays: try CalendarData.bundledHolidays.get()))
+    }
+
+    static func submit(_ database: Database, _ context: DossierContext, at instant: Date) async throws -> StoredDossier {
+        let (state, event) = try DossierMachine.submit(channel: .online, by: citizen, at: instant, context: context)
+        let applicant = Applicant(fullName: "Nguyễn Văn An", citizenId: "001190012345", phone: "0912345678")
+        return try await database.transaction { db in
+            try await DossierRepository.create(procedureCode: "1.001193", receivingAgency: agency, provinceCode: "01",
+                                               applicantAccount: "citizen-1", applicant: applicant, state: state, event: event, in: db)
+        }
+    }
+
+    /// Codes are unique and gap-free per agency and day even when created in parallel.
+    @Test(arguments: TestDatabases.kinds)
+    func codesUnderConcurrency(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await CatalogueRepositoryTests.seeded(database)
+            let context = try await Self.context(database)
+            let instant = WorkingCalendar.instant(CivilDate(year: 2026, month: 11, day: 23)!, 9 * 3600)
+            let codes = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<30 { group.addTask { try await Self.submit(database, context, at: instant).code } }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(Set(codes).count == 30)
+            #expect(Set(codes) == Set((1...30).map { String(format: "000.01.04.H26-261123-%04d", $0) }))
+            // The next day starts again at 1.
+            let tomorrow = try await Self.submit(database, context, at: instant.addingTimeInterval(86_400))
+            #expect(tomorrow.code == "000.01.04.H26-261124-0001")
+        }
+    }
+
+    /// Two officers act on the same version: exactly one succeeds; the history has both the
+    /// submission and the one act, and a failed command leaves no trace.
+    @Test(arguments: TestDatabases.kinds)
+    func oneOfTwoConcurrentActsWins(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await CatalogueRepositoryTests.seeded(database)
+            let context = try await Self.context(database)
+            let submitted = try await Self.submit(database, context, at: WorkingCalendar.instant(CivilDate(year: 2026, month: 11, day: 23)!, 8 * 3600))
+            let at = WorkingCalendar.instant(CivilDate(year: 2026, month: 11, day: 23)!, 9 * 3600)
+            let (accepted, event) = try DossierMachine.apply(.accept, to: submitted.state, by: Self.intake, at: at, context: context)
+            let results = await withTaskGroup(of: Result<Int, any Error>.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        await Result(catching: {
+                            try await database.transaction { db in
+                                try await DossierRepository.update(submitted.code, expectedVersion: 1, state: accepted,
+                                                                   currentAgency: Self.agency, event: event, in: db)
+                            }
+                        })
+                    }
+                }
+                return await group.reduce(into: [Result<Int, any Error>]()) { $0.append($1) }
+            }
+            #expect(results.filter { (try? $0.get()) == 2 }.count == 1)
+            #expect(results.contains { if case .failure(StoreError.staleVersion(current: 2)) = $0 { return true } else { return false } })
+            let stored = try #require(try await DossierRepository(database: database).find(submitted.code))
+            #expect(stored.version == 2 && stored.state.status == .accepted && stored.applicant.fullName == "Nguyễn Văn An")
+            let history = try await DossierRepository(database: database).events(submitted.code)
+            #expect(history.map(\.command) == ["submit", "accept"])
+            #expect(history[1].data["appointment"] == event.data["appointment"])
+        }
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
