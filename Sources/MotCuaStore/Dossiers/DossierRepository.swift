@@ -59,6 +59,7 @@ public struct DossierRepository: Sendable {
                     SQLBind(try json(applicant)), SQLBind(1), SQLBind(now()), SQLBind(now()))
             .run()
         try await append(event, to: code, sequence: 1, in: db)
+        try await recordAgency(currentAgency, of: code, in: db)
         return StoredDossier(code: code, procedureCode: procedureCode, processVersion: state.processVersion,
                              receivingAgency: receivingAgency, currentAgency: currentAgency, provinceCode: provinceCode,
                              applicantAccount: applicantAccount, applicant: applicant, state: state, version: 1)
@@ -83,7 +84,22 @@ public struct DossierRepository: Sendable {
             throw StoreError.staleVersion(current: current.version)
         }
         try await append(event, to: code, sequence: expectedVersion + 1, in: db)
+        try await recordAgency(currentAgency, of: code, in: db)
         return expectedVersion + 1
+    }
+
+    /// Remembers that the dossier has been with this agency (once is enough).
+    static func recordAgency(_ agency: String, of code: String, in db: any SQLDatabase) async throws {
+        try await db.insert(into: "dossier_agencies").columns("dossier_code", "agency_code")
+            .values(SQLBind(code), SQLBind(agency))
+            .ignoringConflicts(with: ["dossier_code", "agency_code"])
+            .run()
+    }
+
+    /// The agencies the dossier is or has been with.
+    public static func agencies(of code: String, in db: any SQLDatabase) async throws -> Set<String> {
+        Set(try await db.select().column("agency_code").from("dossier_agencies").where("dossier_code", .equal, code)
+            .all(decodingColumn: "agency_code", as: String.self))
     }
 
     public func find(_ code: String) async throws -> StoredDossier? {

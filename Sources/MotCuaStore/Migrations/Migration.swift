@@ -37,6 +37,7 @@ public enum Migrations {
         m0009CreateDossierCodeSequences,
         m0010CreateDossiers,
         m0011CreateDossierEvents,
+        m0012CreateDossierAgencies,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
