@@ -77,15 +77,9 @@ struct CatalogueCommand: AsyncParsableCommand {
         @Flag(help: "CSV instead of a table.") var csv = false
 
         func run() async throws {
-            var documents = try await withMigratedDatabase(settings) { try await CatalogueRepository(database: $0).allDocuments() }
-            if let procedure { documents = documents.filter { $0.procedure.code == procedure } }
-            if let field { documents = documents.filter { $0.procedure.field == field } }
-            if let agency {
-                documents = documents.filter { d in
-                    d.procedure.receivingAgencies.contains(agency) || d.procedure.decidingAgencies.contains(agency)
-                        || d.processes.contains { $0.steps.contains { $0.agency == agency } }
-                }
-            }
+            let documents = ReengineeringReport.scope(
+                try await withMigratedDatabase(settings) { try await CatalogueRepository(database: $0).allDocuments() },
+                procedure: procedure, agency: agency, field: field)
             let report: ReengineeringReport
             if let fromVersion, let toVersion {
                 guard procedure != nil, let document = documents.first,

@@ -109,6 +109,13 @@ func steps(_ hours: [Double]) -> [ProcessStep] {
         // Between two named versions of one procedure.
         let pair = ReengineeringReport.versions(2, 3, of: documents[2])
         #expect(pair?.stepsCut == 1 && pair?.hoursCut == 4)
+        // Scope: by procedure, by field, by an agency that works a step.
+        var withStepAgency = documents[2]
+        withStepAgency.processes[0].steps[0].agency = "000.00.05.H26"
+        let scoped = Array(documents.dropLast(2)) + [withStepAgency, documents[3]]
+        #expect(ReengineeringReport.scope(scoped, procedure: "1.000002", agency: nil, field: nil).map(\.procedure.code) == ["1.000002"])
+        #expect(ReengineeringReport.scope(scoped, procedure: nil, agency: "000.00.05.H26", field: nil).map(\.procedure.code) == ["1.000003"])
+        #expect(ReengineeringReport.scope(scoped, procedure: nil, agency: nil, field: "Đất đai").isEmpty)
         let csv = report.csv()
         #expect(csv.hasPrefix("Mã thủ tục,Tên thủ tục,Lĩnh vực"))
         #expect(csv.contains("1.000001,A,Hộ tịch,1,2,5,3,2,40,28,12,có\r\n"))

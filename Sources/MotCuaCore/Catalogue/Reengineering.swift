@@ -27,6 +27,19 @@ public struct ReengineeringReport: Hashable, Sendable, Codable {
     public var stepsCut: Int { rows.filter(\.isReengineered).reduce(0) { $0 + $1.stepsCut } }
     public var hoursCut: Double { rows.filter(\.isReengineered).reduce(0) { $0 + $1.hoursCut } }
 
+    /// The documents a report is about: one procedure, a field, or those an agency receives,
+    /// decides or works a step of (each filter optional).
+    public static func scope(_ documents: [ProcedureDocument], procedure: String?, agency: String?, field: String?) -> [ProcedureDocument] {
+        documents.filter { document in
+            (procedure == nil || document.procedure.code == procedure)
+                && (field == nil || document.procedure.field == field)
+                && (agency.map { agency in
+                    document.procedure.receivingAgencies.contains(agency) || document.procedure.decidingAgencies.contains(agency)
+                        || document.processes.contains { $0.steps.contains { $0.agency == agency } }
+                } ?? true)
+        }
+    }
+
     /// Compares, for each document, the version in force on `from` with the one in force on `to`
     /// (the latest version whose validFrom is on or before the day). A procedure whose process
     /// starts inside the period is compared from its first version.

@@ -179,23 +179,15 @@ struct CatalogueRoutes {
     /// `agency` and `field`.
     static func reengineering(_ request: Request, catalogue: CatalogueRepository) async throws -> ReengineeringReport {
         let query = request.uri.queryParameters
-        var documents = try await catalogue.allDocuments()
-        if let code = query["procedure"].map(String.init) { documents = documents.filter { $0.procedure.code == code } }
-        if let field = query["field"].map(String.init) { documents = documents.filter { $0.procedure.field == field } }
-        if let agency = query["agency"].map(String.init) {
-            documents = documents.filter { document in
-                document.procedure.receivingAgencies.contains(agency) || document.procedure.decidingAgencies.contains(agency)
-                    || document.processes.contains { $0.steps.contains { $0.agency == agency } }
-            }
-        }
+        let documents = ReengineeringReport.scope(try await catalogue.allDocuments(), procedure: query["procedure"].map(String.init),
+                                                  agency: query["agency"].map(String.init), field: query["field"].map(String.init))
         if let fromVersion = query["fromVersion"], let toVersion = query["toVersion"] {
-            guard let code = query["procedure"], let document = documents.first, let a = Int(String(fromVersion)), let b = Int(String(toVersion)),
-                  let report = ReengineeringReport.versions(a, b, of: document)
+            guard query["procedure"] != nil, let document = documents.first, let a = Int(String(fromVersion)),
+                  let b = Int(String(toVersion)), let report = ReengineeringReport.versions(a, b, of: document)
             else {
                 throw Problem.validation([.init(path: "fromVersion", code: "invalid",
                                                 message: "So sánh hai phiên bản cần procedure và hai phiên bản có thật")])
             }
-            _ = code
             return report
         }
         var issues: [Problem.FieldError] = []
