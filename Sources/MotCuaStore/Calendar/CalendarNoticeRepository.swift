@@ -20,9 +20,7 @@ public struct CalendarNoticeRepository: Sendable {
 
     /// Records the notice of its year, replacing the one recorded before.
     public func save(_ notice: YearNotice) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let document = String(decoding: try encoder.encode(notice), as: UTF8.self)
+        let document = try StoredJSON.text(notice)
         let now = ISO8601DateFormatter().string(from: Date())
         try await database.transaction { db in
             try await db.insert(into: "calendar_notices")

@@ -50,12 +50,6 @@ public struct CatalogueRepository: Sendable {
         self.database = database
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     // MARK: Reads
 
     public func find(_ code: String) async throws -> StoredProcedure? {
@@ -300,7 +294,5 @@ public struct CatalogueRepository: Sendable {
         CatalogueSearch.indexText(name: procedure.name, other: [procedure.description ?? "", procedure.field].joined(separator: " "))
     }
 
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    static func json<T: Encodable>(_ value: T) throws -> String { try StoredJSON.text(value) }
 }

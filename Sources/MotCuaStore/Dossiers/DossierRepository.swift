@@ -25,12 +25,6 @@ public struct DossierRepository: Sendable {
         self.database = database
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     /// The next number of the day for an agency. The counter row is advanced by one statement
     /// that both databases run atomically, inside the caller's transaction.
     public static func nextSequence(agency: String, day: CivilDate, in db: any SQLDatabase) async throws -> Int {
@@ -159,7 +153,5 @@ public struct DossierRepository: Sendable {
         date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
     }
 
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    static func json<T: Encodable>(_ value: T) throws -> String { try StoredJSON.text(value) }
 }
