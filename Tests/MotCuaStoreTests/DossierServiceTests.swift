@@ -93,4 +93,39 @@ import Testing
                                   now: Self.vnTime(28, 0), calendar: service.calendar, dueSoonWorkingSeconds: 8 * 3600) == .early)
         }
     }
+
+    @Test(arguments: TestDatabases.kinds)
+    func inboxesAndTracking(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await CatalogueRepositoryTests.seeded(database)
+            let service = DossierService(database: database, calendar: WorkingCalendar(holidays: try CalendarData.bundledHolidays.get()))
+            var codes: [String] = []
+            // Five dossiers accepted an hour apart on Monday 23rd: step 0 (0.5 h) deadlines in that order.
+            for hour in 0..<5 {
+                let submitted = try await service.submit(
+                    procedureCode: "2.001583", channel: .counter, receivingAgency: Self.centre,
+                    applicant: Applicant(fullName: "Lê Văn C", citizenId: "001090012345", phone: "0987654321"),
+                    by: Self.intake, at: Self.vnTime(23, 7 + hour, 30))
+                _ = try await service.act(.accept, on: submitted.code, expectedVersion: 1, by: Self.intake, at: Self.vnTime(23, 7 + hour, 45))
+                codes.append(submitted.code)
+            }
+            let page1 = try await service.inbox(for: Self.intake, limit: 2, now: Self.vnTime(23, 12))
+            #expect(page1.map(\.code) == Array(codes.prefix(2)))
+            let last = page1.last!
+            let page2 = try await service.inbox(for: Self.intake, after: (DossierRepository.milliseconds(last.state.stepDeadline)!, last.code),
+                                                limit: 10, now: Self.vnTime(23, 12))
+            #expect(page2.map(\.code) == Array(codes.dropFirst(2)))
+            // At noon the steps due 8:15, 9:15, 10:15 and 11:15 are overdue; the fifth (after lunch, 13:30) is not.
+            let overdue = try await service.inbox(for: Self.intake, overdueOnly: true, limit: 10, now: Self.vnTime(23, 12))
+            #expect(overdue.map(\.code) == Array(codes.prefix(4)))
+            #expect(try await service.inbox(for: Self.stranger, limit: 10).isEmpty)
+            #expect(try await service.inbox(for: Self.citizen, limit: 10).isEmpty)
+
+            let tracked = try await service.track(codes[0], lastFourDigits: "4321")
+            #expect(tracked.status == .accepted && tracked.appointment != nil)
+            #expect(try await service.track(codes[0], lastFourDigits: "2345").code == codes[0])
+            await #expect(throws: StoreError.self) { try await service.track(codes[0], lastFourDigits: "0000") }
+            await #expect(throws: StoreError.self) { try await service.track("nope", lastFourDigits: "4321") }
+        }
+    }
 }

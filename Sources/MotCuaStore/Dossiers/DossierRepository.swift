@@ -120,6 +120,35 @@ public struct DossierRepository: Sendable {
             version: try row.decode(column: "version", as: Int.self))
     }
 
+    /// An officer's inbox: dossiers now with one of the agencies, soonest step deadline first,
+    /// keyset-paged on (deadline, code) so a deep page costs what the first does; no total count.
+    /// `deadlineBefore` keeps only steps due before that instant (overdue: now; due soon: now plus
+    /// the due-soon window in working time).
+    public func inbox(agencies: Set<String>, statuses: Set<DossierStatus>? = nil, procedureCode: String? = nil,
+                      deadlineBefore: Date? = nil, after: (deadlineMs: Int64, code: String)? = nil,
+                      limit: Int) async throws -> [StoredDossier] {
+        guard !agencies.isEmpty else { return [] }
+        return try await database.withConnection { db in
+            var query = db.select().column("code").from("dossiers")
+                .where("current_agency", .in, Array(agencies).sorted())
+                .where("step_deadline_ms", .isNot, SQLLiteral.null)
+            let open = (statuses ?? Set(DossierStatus.allCases.filter { !$0.isFinal && $0 != .resultReady })).map(\.rawValue).sorted()
+            query = query.where("status", .in, open)
+            if let procedureCode { query = query.where("procedure_code", .equal, procedureCode) }
+            if let deadlineBefore { query = query.where("step_deadline_ms", .lessThan, Self.milliseconds(deadlineBefore)) }
+            if let after {
+                query = query.where { group in
+                    group.where("step_deadline_ms", .greaterThan, after.deadlineMs)
+                        .orWhere { $0.where("step_deadline_ms", .equal, after.deadlineMs).where("code", .greaterThan, after.code) }
+                }
+            }
+            let codes = try await query.orderBy("step_deadline_ms").orderBy("code").limit(limit).all(decodingColumn: "code", as: String.self)
+            var result: [StoredDossier] = []
+            for code in codes { if let dossier = try await Self.find(code, in: db) { result.append(dossier) } }
+            return result
+        }
+    }
+
     /// The whole history in order.
     public func events(_ code: String) async throws -> [DossierEvent] {
         try await database.withConnection { db in

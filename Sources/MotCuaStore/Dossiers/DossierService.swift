@@ -97,6 +97,34 @@ public struct DossierService: Sendable {
         }
     }
 
+    /// What anyone may learn with the code and the last 4 digits of the applicant's id or phone:
+    /// the status and the dates, never a name or a number. A wrong pair is "not found".
+    public struct Tracking: Sendable, Equatable {
+        public let code: String
+        public let status: DossierStatus
+        public let submittedAt: Date
+        public let appointment: Date?
+        public let finishedAt: Date?
+    }
+
+    public func track(_ code: String, lastFourDigits: String) async throws -> Tracking {
+        guard let dossier = try await DossierRepository(database: database).find(code),
+              dossier.applicant.matchesTrackingDigits(lastFourDigits)
+        else { throw StoreError.notFound("dossier \(code)") }
+        return Tracking(code: dossier.code, status: dossier.state.status, submittedAt: dossier.state.submittedAt,
+                        appointment: dossier.state.appointment, finishedAt: dossier.state.finishedAt)
+    }
+
+    /// An officer's inbox, soonest step deadline first; `dueSoon` and `overdue` narrow it.
+    public func inbox(for viewer: Viewer, overdueOnly: Bool = false, dueSoonOnly: Bool = false, procedureCode: String? = nil,
+                      after: (deadlineMs: Int64, code: String)? = nil, limit: Int, now: Date = Date()) async throws -> [StoredDossier] {
+        guard viewer.isOfficer else { return [] }
+        let before: Date? = overdueOnly ? now
+            : dueSoonOnly ? calendar.adding(workingSeconds: policy.dueSoonWorkingSeconds, to: now) : nil
+        return try await DossierRepository(database: database).inbox(
+            agencies: viewer.agencies, procedureCode: procedureCode, deadlineBefore: before, after: after, limit: limit)
+    }
+
     static func maySee(_ dossier: StoredDossier, _ viewer: Viewer, in db: any SQLDatabase) async throws -> Bool {
         switch viewer.actor.role {
         case .citizen:
