@@ -96,7 +96,7 @@ enum CalendarCLI {
         let result = unit == "d"
             ? calendar.adding(workingDays: amount, to: instant, applyingCutOff: applyingCutOff)
             : calendar.adding(workingHours: Double(amount), to: instant, applyingCutOff: applyingCutOff)
-        return formatInstant(result)
+        return WorkingCalendar.iso8601(result)
     }
 
     /// `YYYY-MM-DDTHH:MM[:SS]` in Vietnam time, or with a `Z`/`±HH:MM` offset.
@@ -124,13 +124,4 @@ enum CalendarCLI {
         let vietnamSeconds = hour * 3600 + minute * 60 + second + WorkingCalendar.utcOffsetSeconds - offset
         return WorkingCalendar.instant(date, Double(vietnamSeconds))
     }
-
-    /// ISO 8601 with the +07:00 offset: `2026-02-25T17:00:00+07:00`.
-    static func formatInstant(_ instant: Date) -> String {
-        let (date, seconds) = WorkingCalendar.local(instant)
-        let whole = Int(seconds.rounded(.down))
-        return "\(date)T\(twoDigits(whole / 3600)):\(twoDigits(whole / 60 % 60)):\(twoDigits(whole % 60))+07:00"
-    }
-
-    private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }

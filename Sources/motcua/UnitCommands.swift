@@ -37,7 +37,7 @@ struct UnitsCommand: AsyncParsableCommand {
                 try await repository.importUnits(legacy)
                 try await repository.importUnits(current)
             }
-            Output.current.out("Imported \(legacy.count) legacy units and \(current.count) units of 2025 in \(seconds(since: started)).")
+            Output.current.out("Imported \(legacy.count) legacy units and \(current.count) units of 2025 in \(String(format: "%.2f s", Bench.seconds(since: started))).")
         }
     }
 
@@ -100,11 +100,6 @@ func readFile(_ path: String) throws -> String {
 
 private func readList(_ folder: String, _ name: String) throws -> String {
     try readFile(URL(fileURLWithPath: folder).appendingPathComponent(name).path)
-}
-
-func seconds(since start: ContinuousClock.Instant) -> String {
-    let elapsed = ContinuousClock.now - start
-    return String(format: "%.2f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
 }
 
 /// Opens the configured database, migrates it, runs `body`, and closes it whatever happens.

@@ -116,7 +116,7 @@ import Testing
                     continue
                 }
                 transitions += 1
-                log.append("\(DossierMachine.iso(now)) \(command.name) \(state.status.rawValue)→\(next.status.rawValue) appt=\(next.appointment.map(DossierMachine.iso) ?? "-") from=\(next.countingFrom.map(DossierMachine.iso) ?? "-")")
+                log.append("\(WorkingCalendar.iso8601(now)) \(command.name) \(state.status.rawValue)→\(next.status.rawValue) appt=\(next.appointment.map(WorkingCalendar.iso8601) ?? "-") from=\(next.countingFrom.map(WorkingCalendar.iso8601) ?? "-")")
                 #expect(!state.status.isFinal, "\(command.name) applied to a final dossier")
                 #expect(event.fromStatus == state.status && event.toStatus == next.status)
                 #expect((next.pausedSince != nil) == (next.status.stopsTheClock && next.appointment != nil))

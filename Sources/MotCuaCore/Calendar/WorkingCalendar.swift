@@ -135,6 +135,14 @@ public struct WorkingCalendar: Sendable {
         return (CivilDate(julianDay: Int(days) + unixEpochJulianDay), localSeconds - days * 86_400)
     }
 
+    /// ISO 8601 in Vietnam time, as the API and the CLI write instants: `2026-02-25T17:00:00+07:00`.
+    public static func iso8601(_ instant: Date) -> String {
+        let (date, seconds) = local(instant)
+        let whole = Int(seconds.rounded(.down))
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(date)T\(two(whole / 3600)):\(two(whole / 60 % 60)):\(two(whole % 60))+07:00"
+    }
+
     /// The instant at `second` seconds after local midnight starting `date`.
     public static func instant(_ date: CivilDate, _ second: Double) -> Date {
         let days = Double(date.julianDay - unixEpochJulianDay)

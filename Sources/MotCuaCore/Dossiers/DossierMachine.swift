@@ -194,14 +194,6 @@ public enum DossierMachine {
                                  reason: reason, data: data)
         return (next, event)
     }
-
-    /// ISO 8601 in Vietnam time, as the API writes instants.
-    public static func iso(_ instant: Date) -> String {
-        let (date, seconds) = WorkingCalendar.local(instant)
-        let whole = Int(seconds.rounded(.down))
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(date)T\(two(whole / 3600)):\(two(whole / 60 % 60)):\(two(whole % 60))+07:00"
-    }
 }
 
-private func iso(_ instant: Date) -> String { DossierMachine.iso(instant) }
+private func iso(_ instant: Date) -> String { WorkingCalendar.iso8601(instant) }

@@ -132,4 +132,3 @@ public struct AgencyRepository: Sendable {
     }
 }
 
-func now() -> String { ISO8601DateFormatter().string(from: Date()) }

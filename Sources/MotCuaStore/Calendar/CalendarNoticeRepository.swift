@@ -21,11 +21,11 @@ public struct CalendarNoticeRepository: Sendable {
     /// Records the notice of its year, replacing the one recorded before.
     public func save(_ notice: YearNotice) async throws {
         let document = try StoredJSON.text(notice)
-        let now = ISO8601DateFormatter().string(from: Date())
+        let updatedAt = now()
         try await database.transaction { db in
             try await db.insert(into: "calendar_notices")
                 .columns("year", "document", "updated_at")
-                .values(SQLBind(notice.year), SQLBind(document), SQLBind(now))
+                .values(SQLBind(notice.year), SQLBind(document), SQLBind(updatedAt))
                 .onConflict(with: ["year"]) { $0.set(excludedValueOf: "document").set(excludedValueOf: "updated_at") }
                 .run()
         }

@@ -42,7 +42,7 @@ public enum Idempotency {
         try await db.insert(into: "idempotency_keys")
             .columns("scope", "idempotency_key", "request_hash", "status", "response", "created_at")
             .values(SQLBind(request.scope), SQLBind(request.key), SQLBind(request.requestHash), SQLBind(response.status),
-                    SQLBind(response.body), SQLBind(ISO8601DateFormatter().string(from: Date())))
+                    SQLBind(response.body), SQLBind(now()))
             .run()
     }
 }

@@ -13,3 +13,6 @@ enum StoredJSON {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
+
+/// The current instant as stored in `*_at` text columns (ISO 8601, UTC).
+func now() -> String { Date().formatted(.iso8601) }

@@ -101,11 +101,17 @@ public struct DossierRepository: Sendable {
     }
 
     public static func find(_ code: String, in db: any SQLDatabase) async throws -> StoredDossier? {
-        guard let row = try await db.select()
+        try await selectDossiers(db).where("code", .equal, code).first().map(decode)
+    }
+
+    static func selectDossiers(_ db: any SQLDatabase) -> SQLSelectBuilder {
+        db.select()
             .columns("code", "procedure_code", "process_version", "receiving_agency", "current_agency", "province_code",
                      "applicant_account", "state", "applicant", "version")
-            .from("dossiers").where("code", .equal, code).first()
-        else { return nil }
+            .from("dossiers")
+    }
+
+    static func decode(_ row: any SQLRow) throws -> StoredDossier {
         let decoder = JSONDecoder()
         return StoredDossier(
             code: try row.decode(column: "code", as: String.self),
@@ -129,7 +135,7 @@ public struct DossierRepository: Sendable {
                       limit: Int) async throws -> [StoredDossier] {
         guard !agencies.isEmpty else { return [] }
         return try await database.withConnection { db in
-            var query = db.select().column("code").from("dossiers")
+            var query = Self.selectDossiers(db)
                 .where("current_agency", .in, Array(agencies).sorted())
                 .where("step_deadline_ms", .isNot, SQLLiteral.null)
             let open = (statuses ?? Set(DossierStatus.allCases.filter { !$0.isFinal && $0 != .resultReady })).map(\.rawValue).sorted()
@@ -142,10 +148,8 @@ public struct DossierRepository: Sendable {
                         .orWhere { $0.where("step_deadline_ms", .equal, after.deadlineMs).where("code", .greaterThan, after.code) }
                 }
             }
-            let codes = try await query.orderBy("step_deadline_ms").orderBy("code").limit(limit).all(decodingColumn: "code", as: String.self)
-            var result: [StoredDossier] = []
-            for code in codes { if let dossier = try await Self.find(code, in: db) { result.append(dossier) } }
-            return result
+            // One query for the page: the rows come back whole, in inbox order.
+            return try await query.orderBy("step_deadline_ms").orderBy("code").limit(limit).all().map(Self.decode)
         }
     }
 

@@ -61,7 +61,7 @@ public struct Migrator: Sendable {
                 try await db.insert(into: "schema_migrations")
                     .columns("version", "name", "applied_at")
                     .values(SQLBind(migration.version), SQLBind(migration.name),
-                            SQLBind(ISO8601DateFormatter().string(from: Date())))
+                            SQLBind(now()))
                     .run()
             }
             logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
