@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         .target(
@@ -35,6 +36,8 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             exclude: ["Units/Resources/README.md"],
             resources: [
@@ -72,14 +75,17 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
+        // Shared by the test targets only: the databases a suite runs on.
+        .target(name: "MotCuaTestSupport", dependencies: ["MotCuaStore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MotCuaCoreTests", dependencies: ["MotCuaCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "MotCuaStoreTests", dependencies: ["MotCuaStore", "MotCuaCore", .product(name: "SQLKit", package: "sql-kit")]),
+        .testTarget(name: "MotCuaStoreTests", dependencies: ["MotCuaStore", "MotCuaCore", "MotCuaTestSupport", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "MotCuaServerTests",
             dependencies: [
                 "MotCuaServer",
                 "MotCuaStore",
                 "MotCuaCore",
+                "MotCuaTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

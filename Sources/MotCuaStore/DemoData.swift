@@ -8,7 +8,7 @@ import MotCuaCore
 public enum DemoData {
     typealias Seeder = @Sendable (Database, Logger) async throws -> Int
 
-    static let seeders: [Seeder] = [seedUnits, seedAgencies, seedCatalogue]
+    static let seeders: [Seeder] = [seedUnits, seedAgencies, seedCatalogue, seedAccounts]
 
     /// Runs every seeder; returns how many records they wrote or checked.
     public static func seed(_ database: Database, logger: Logger) async throws -> Int {
@@ -56,6 +56,39 @@ public enum DemoData {
             }
         }
         return document.procedures.count
+    }
+
+    /// The demo password of every demo account: for trying MotCua out, never for a real deployment.
+    public static let demoPassword = "MotCua@2026"
+
+    /// One account per role on the demo Hà Nội: a citizen, the city service centre's intake
+    /// officer and leader, the Department of Finance's specialist and leader, administrators.
+    public static let demoAccounts: [AccountDraft] = [
+        AccountDraft(username: "congdan", password: demoPassword, fullName: "Nguyễn Thị Lan", role: .citizen,
+                     citizenId: "001190012345", phone: "0912345678", email: "lan.nguyen@example.vn"),
+        AccountDraft(username: "tiepnhan.ttpvhcc", password: demoPassword, fullName: "Trần Văn Minh", role: .intakeOfficer,
+                     agencies: ["000.00.30.H26"]),
+        AccountDraft(username: "lanhdao.ttpvhcc", password: demoPassword, fullName: "Lê Thị Hương", role: .leader,
+                     agencies: ["000.00.30.H26"]),
+        AccountDraft(username: "chuyenvien.stc", password: demoPassword, fullName: "Phạm Quốc Huy", role: .processingOfficer,
+                     agencies: ["000.00.09.H26"]),
+        AccountDraft(username: "lanhdao.stc", password: demoPassword, fullName: "Đỗ Minh Tuấn", role: .leader,
+                     agencies: ["000.00.09.H26"]),
+        AccountDraft(username: "quantri.ttpvhcc", password: demoPassword, fullName: "Vũ Thu Trang", role: .agencyAdmin,
+                     agencies: ["000.00.30.H26"]),
+        AccountDraft(username: "quantri", password: demoPassword, fullName: "Quản trị hệ thống", role: .systemAdmin),
+    ]
+
+    static func seedAccounts(_ database: Database, _ logger: Logger) async throws -> Int {
+        let service = AccountService(database: database)
+        let administrator = Account(id: "demo-seed", username: "demo-seed", fullName: "Demo", role: .systemAdmin)
+        for draft in demoAccounts {
+            let exists = try await database.withConnection { db in
+                try await AccountRepository.credentials(username: draft.username, in: db) != nil
+            }
+            if !exists { _ = try await service.register(draft, by: administrator) }
+        }
+        return demoAccounts.count
     }
 
     private static func resource(_ name: String) throws -> Data {

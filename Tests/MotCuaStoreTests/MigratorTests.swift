@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import MotCuaTestSupport
 import Testing
 @testable import MotCuaCore
 @testable import MotCuaStore

@@ -28,6 +28,10 @@ public struct DossierState: Codable, Hashable, Sendable {
     public var approved = false
     public var paymentDueVnd: Int?
     public var finishedAt: Date?
+    /// Fees and charges due, fixed at submission.
+    public var fees: [FeeLine]?
+
+    public var feesDueVnd: Int { (fees ?? []).reduce(0) { $0 + $1.amountVnd } }
 
     public init(channel: Procedure.Channel, processVersion: Int, submittedAt: Date) {
         self.status = .submitted
@@ -90,5 +94,46 @@ public enum TimeStatus: String, Codable, Sendable {
         let effectiveNow = pausedSince ?? now
         if effectiveNow > deadline { return .overdue }
         return calendar.workingSeconds(from: effectiveNow, to: deadline) <= dueSoonWorkingSeconds ? .dueSoon : .onSchedule
+    }
+}
+
+/// One fee the applicant owes for the dossier, fixed at submission from the procedure's fees.
+public struct FeeLine: Codable, Hashable, Sendable {
+    public let name: String
+    /// The row of a fee table that applies, as the catalogue words it.
+    public let item: String?
+    public let amountVnd: Int
+
+    public init(name: String, item: String? = nil, amountVnd: Int) {
+        self.name = name
+        self.item = item
+        self.amountVnd = amountVnd
+    }
+}
+
+extension Procedure {
+    /// The fees due: every fixed amount, and for a fee given as a table the row the applicant
+    /// chose (`choices[fee name]`, counting from 0). A table fee with no choice is left for the
+    /// intake officer to settle with a payment request; a choice that does not exist is an issue.
+    public func feesDue(choices: [String: Int]) throws -> [FeeLine] {
+        var v = Validator()
+        var lines: [FeeLine] = []
+        for fee in fees {
+            if let amount = fee.amountVnd {
+                lines.append(FeeLine(name: fee.name, amountVnd: amount))
+            } else if let table = fee.table, !table.isEmpty {
+                guard let index = choices[fee.name] else { continue }
+                if table.indices.contains(index) {
+                    lines.append(FeeLine(name: fee.name, item: table[index].description, amountVnd: table[index].amountVnd))
+                } else {
+                    v.add("feeChoices.\(fee.name)", "range", "Chọn mức \(fee.name): 0–\(table.count - 1)")
+                }
+            }
+        }
+        for name in choices.keys where !fees.contains(where: { $0.name == name && $0.table != nil }) {
+            v.add("feeChoices.\(name)", "unknown", "Thủ tục không có khoản phí, lệ phí theo bảng tên này")
+        }
+        try v.check()
+        return lines
     }
 }

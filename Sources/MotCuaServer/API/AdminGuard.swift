@@ -1,14 +1,13 @@
-import Hummingbird
-
-/// Until accounts arrive (the dossier issue), writes need the administrator token configured with
-/// MOTCUA_ADMIN_TOKEN; with no token configured nothing is writable.
+/// The deployment's administrator token (MOTCUA_ADMIN_TOKEN): it sets up agencies, the catalogue
+/// and the first accounts before any system administrator exists. With none configured, only a
+/// system administrator's session administers.
 struct AdminGuard: Sendable {
     let token: String?
 
-    func require(_ request: Request) throws {
-        guard let token, let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              Self.constantTimeEqual(Array(header.dropFirst(7).utf8), Array(token.utf8))
-        else { throw Problem.unauthorized }
+    /// Whether an Authorization header carries the administrator token.
+    func matches(_ header: String) -> Bool {
+        guard let token, header.hasPrefix("Bearer ") else { return false }
+        return Self.constantTimeEqual(Array(header.dropFirst(7).utf8), Array(token.utf8))
     }
 
     /// Compares without stopping at the first difference, so timing does not reveal the token.

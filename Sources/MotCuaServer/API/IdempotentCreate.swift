@@ -8,14 +8,22 @@ func idempotentCreate(
     _ request: Request, scope: String, body: ByteBuffer, database: Database, location: String,
     create: @escaping @Sendable (any SQLDatabase) async throws -> String
 ) async throws -> Response {
+    try await idempotentCreate(request, scope: scope, body: body, database: database, location: { _ in location }, create: create)
+}
+
+/// The same, with the `Location` worked out from the response body (known only after the create).
+func idempotentCreate(
+    _ request: Request, scope: String, body: ByteBuffer, database: Database, location: @escaping @Sendable (String) -> String,
+    create: @escaping @Sendable (any SQLDatabase) async throws -> String
+) async throws -> Response {
     let idempotency = try Headers.idempotency(request, scope: scope, body: body)
     let stored = try await storeCall {
         try await database.transaction { db -> Idempotency.StoredResponse in
-            if let idempotency, let previous = try await Idempotency.lookup(idempotency, in: db) { return previous }
+            if let idempotency, let previous = try await Idempotency.claim(idempotency, in: db) { return previous }
             let response = Idempotency.StoredResponse(status: 201, body: try await create(db))
-            if let idempotency { try await Idempotency.save(idempotency, response, in: db) }
+            if let idempotency { try await Idempotency.complete(idempotency, response, in: db) }
             return response
         }
     }
-    return Response.json(stored.body, status: .init(code: stored.status), headers: [.location: location])
+    return Response.json(stored.body, status: .init(code: stored.status), headers: [.location: location(stored.body)])
 }

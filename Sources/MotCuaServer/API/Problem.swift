@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import MotCuaCore
+import MotCuaStore
 
 /// An RFC 9457 problem: a stable machine-readable `code`, a Vietnamese `title`, and for validation
 /// every bad field with its path. Every error the API returns is one of these.
@@ -53,9 +55,6 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
         Problem(.conflict, code: code, title: "Xung đột dữ liệu", detail: detail)
     }
 
-    static let unauthorized = Problem(.unauthorized, code: "auth.required", title: "Chưa đăng nhập",
-                                      detail: "Thao tác này cần mã truy cập của quản trị viên (Authorization: Bearer …)")
-
     struct Body: Encodable {
         let type: String
         let title: String
@@ -83,6 +82,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             throw problem
+        } catch let error as AuthError {
+            throw Problem.from(error)
+        } catch let error as DossierError {
+            throw Problem.from(error)
+        } catch let error as StoreError {
+            throw Problem.from(error)
+        } catch let error as MotCuaCore.ValidationError {
+            throw Problem.from(error)
         } catch let error as HTTPError {
             switch error.status {
             case .notFound:

@@ -8,13 +8,18 @@ public struct AppEnvironment: Sendable {
     public let database: Database
     public let calendar: WorkingCalendar
     public let metrics: HTTPMetrics
-    let admin: AdminGuard
+    public let accounts: AccountService
+    public let dossiers: DossierService
+    let auth: AuthGate
 
-    public init(database: Database, calendar: WorkingCalendar, adminToken: String? = nil, metrics: HTTPMetrics = HTTPMetrics()) {
+    public init(database: Database, calendar: WorkingCalendar, adminToken: String? = nil, metrics: HTTPMetrics = HTTPMetrics(),
+                loginPolicy: LoginPolicy = LoginPolicy(), dossierPolicy: DossierPolicy = DossierPolicy()) {
         self.database = database
         self.calendar = calendar
-        self.admin = AdminGuard(token: adminToken)
         self.metrics = metrics
+        self.accounts = AccountService(database: database, policy: loginPolicy)
+        self.dossiers = DossierService(database: database, calendar: calendar, policy: dossierPolicy)
+        self.auth = AuthGate(accounts: accounts, admin: AdminGuard(token: adminToken), limiter: LoginLimiter())
     }
 
     /// Opens the database, applies pending migrations (refusing a database newer than this code)
@@ -32,7 +37,8 @@ public struct AppEnvironment: Sendable {
             notices = try await CalendarNoticeRepository(database: database).effectiveNotices(shipped: notices)
             let holidays = HolidayCalendar(rules: try CalendarData.bundledRules(), notices: notices)
             return AppEnvironment(database: database, calendar: WorkingCalendar(holidays: holidays, schedule: configuration.schedule),
-                                  adminToken: configuration.adminToken)
+                                  adminToken: configuration.adminToken, loginPolicy: configuration.loginPolicy,
+                                  dossierPolicy: configuration.dossierPolicy)
         } catch {
             try? await database.close()
             throw error

@@ -4,8 +4,8 @@ import MotCuaStore
 import NIOCore
 import ServiceLifecycle
 
-public func buildRouter(_ environment: AppEnvironment) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+public func buildRouter(_ environment: AppEnvironment) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
     router.middlewares.add(RequestObservabilityMiddleware(metrics: environment.metrics))
     router.middlewares.add(ProblemMiddleware())
     HealthRoutes(environment: environment).register(on: router)
@@ -13,6 +13,8 @@ public func buildRouter(_ environment: AppEnvironment) -> Router<BasicRequestCon
     UnitRoutes(units: UnitRepository(database: environment.database)).register(on: api)
     AgencyRoutes(environment: environment).register(on: api)
     CatalogueRoutes(environment: environment).register(on: api)
+    AccountRoutes(environment: environment).register(on: api)
+    DossierRoutes(environment: environment).register(on: api)
     OpenAPIRoute.register(on: router)
     return router
 }
@@ -26,7 +28,8 @@ public func buildApplication(
     Application(
         router: buildRouter(environment),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MotCua"),
-        services: [DatabaseService(database: environment.database, logger: logger)],
+        services: [DatabaseService(database: environment.database, logger: logger),
+                   NotificationService(database: environment.database, logger: logger)],
         onServerRunning: onServerRunning,
         logger: logger
     )

@@ -15,6 +15,9 @@ public struct AppConfiguration: Sendable, Equatable {
     public var noticesFile: String?
     /// Bearer token for the administrator API until accounts exist; nil: nothing is writable.
     public var adminToken: String?
+    public var dossierPolicy = DossierPolicy()
+    /// bcrypt cost and lock-out; not a setting (tests lower the cost to stay fast).
+    public var loginPolicy = LoginPolicy()
 
     public enum LogFormat: String, Sendable, CaseIterable {
         case json, text
@@ -128,6 +131,18 @@ public enum ConfigurationResolver {
                 return "expected at least 24 printable characters"
             }
             config.adminToken = value
+            return nil
+        },
+        Setting(flag: "supplement-limit", environment: "MOTCUA_SUPPLEMENT_LIMIT", defaultText: "1",
+                summary: "supplement requests allowed per dossier") { config, value in
+            guard let limit = Int(value), (1...5).contains(limit) else { return "expected a whole number 1–5" }
+            config.dossierPolicy.maxSupplementRequests = limit
+            return nil
+        },
+        Setting(flag: "due-soon-working-hours", environment: "MOTCUA_DUE_SOON_WORKING_HOURS", defaultText: "8",
+                summary: "a dossier or step is due soon with this many working hours or fewer left") { config, value in
+            guard let hours = Int(value), (1...80).contains(hours) else { return "expected a whole number of hours 1–80" }
+            config.dossierPolicy.dueSoonWorkingSeconds = Double(hours) * 3600
             return nil
         },
     ]

@@ -72,7 +72,7 @@ struct AgencyRoutes {
         }
     }
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
+    func register(on api: RouterGroup<AppRequestContext>) {
         api.get("agencies") { request, _ in
             let query = request.uri.queryParameters
             var kind: Agency.Kind?
@@ -95,7 +95,7 @@ struct AgencyRoutes {
         }
 
         api.post("agencies") { request, context in
-            try environment.admin.require(request)
+            try await environment.auth.requireAdmin(request)
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             let input = try JSONCoding.decoder.decode(AgencyInput.self, from: body)
             let agency = try storeCallSync { try input.agency() }
@@ -106,7 +106,7 @@ struct AgencyRoutes {
         }
 
         api.put("agencies/{code}") { request, context in
-            try environment.admin.require(request)
+            try await environment.auth.requireAdmin(request)
             let code = try context.parameters.require("code")
             let input = try await request.decode(as: AgencyInput.self, context: context)
             let agency = try storeCallSync { try input.agency(code: code) }
@@ -120,7 +120,7 @@ struct AgencyRoutes {
         }
 
         api.delete("agencies/{code}") { request, context in
-            try environment.admin.require(request)
+            try await environment.auth.requireAdmin(request)
             let code = try context.parameters.require("code")
             let expected = try Headers.expectedVersion(request, body: nil)
             try await storeCall {

@@ -24,7 +24,7 @@ struct CatalogueRoutes {
         let note: String?
     }
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
+    func register(on api: RouterGroup<AppRequestContext>) {
         api.get("procedures") { request, _ in
             let filters = try Self.filters(request)
             let paging = try Paging(request)
@@ -50,7 +50,7 @@ struct CatalogueRoutes {
         }
 
         api.post("procedures") { request, context in
-            try environment.admin.require(request)
+            try await environment.auth.requireAdmin(request)
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             let document = try JSONCoding.decoder.decode(ProcedureDocument.self, from: body)
             return try await idempotentCreate(request, scope: "procedures.create", body: body, database: environment.database,
@@ -60,7 +60,7 @@ struct CatalogueRoutes {
         }
 
         api.put("procedures/{code}") { request, context in
-            try environment.admin.require(request)
+            try await environment.auth.requireAdmin(request)
             let code = try context.parameters.require("code")
             let procedure = try await request.decode(as: Procedure.self, context: context)
             guard procedure.code == code else {
@@ -90,7 +90,7 @@ struct CatalogueRoutes {
         }
 
         api.post("procedures/{code}/processes") { request, context in
-            try environment.admin.require(request)
+            try await environment.auth.requireAdmin(request)
             let code = try context.parameters.require("code")
             let input = try await request.decode(as: PublishInput.self, context: context)
             let validFrom = input.validFrom ?? WorkingCalendar.local(Date()).0
@@ -109,7 +109,7 @@ struct CatalogueRoutes {
         }
 
         api.post("catalogue/import") { request, context in
-            try environment.admin.require(request)
+            try await environment.auth.requireAdmin(request)
             let body = try await request.body.collect(upTo: 64 * 1024 * 1024)
             let document = try JSONCoding.decoder.decode(CatalogueDocument.self, from: body)
             guard document.formatVersion == CatalogueDocument.currentFormat else {

@@ -4,7 +4,7 @@ import Hummingbird
 struct HealthRoutes {
     let environment: AppEnvironment
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<AppRequestContext>) {
         router.get("healthz") { _, _ in
             Self.text("ok\n")
         }

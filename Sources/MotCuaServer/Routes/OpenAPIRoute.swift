@@ -10,7 +10,7 @@ enum OpenAPIRoute {
         return ByteBuffer(bytes: data)
     }()
 
-    static func register(on router: Router<BasicRequestContext>) {
+    static func register(on router: Router<AppRequestContext>) {
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: document))
         }

@@ -37,7 +37,7 @@ struct UnitRoutes {
         let isDefault: Bool
     }
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
+    func register(on api: RouterGroup<AppRequestContext>) {
         api.get("units") { request, _ in
             let query = request.uri.queryParameters
             let scheme = try Self.scheme(query["scheme"].map(String.init))

@@ -38,6 +38,26 @@ public enum Idempotency {
                               body: try row.decode(column: "response", as: String.self))
     }
 
+    /// Takes the key for this transaction before the create runs: returns nil when it is ours,
+    /// or the first response when the key was used before. A concurrent request with the same key
+    /// waits on the unique key until the first commits (PostgreSQL) or queues behind the write
+    /// lock (SQLite), then gets that first response, so two racing retries never both create.
+    public static func claim(_ request: Request, in db: any SQLDatabase) async throws -> StoredResponse? {
+        let claimed = try await db.insert(into: "idempotency_keys")
+            .columns("scope", "idempotency_key", "request_hash", "status", "response", "created_at")
+            .values(SQLBind(request.scope), SQLBind(request.key), SQLBind(request.requestHash), SQLBind(0), SQLBind(""), SQLBind(now()))
+            .ignoringConflicts(with: ["scope", "idempotency_key"])
+            .returning("scope").all()
+        if !claimed.isEmpty { return nil }
+        return try await lookup(request, in: db)
+    }
+
+    /// Records the response of a create whose key was claimed in the same transaction.
+    public static func complete(_ request: Request, _ response: StoredResponse, in db: any SQLDatabase) async throws {
+        try await db.update("idempotency_keys").set("status", to: SQLBind(response.status)).set("response", to: SQLBind(response.body))
+            .where("scope", .equal, request.scope).where("idempotency_key", .equal, request.key).run()
+    }
+
     public static func save(_ request: Request, _ response: StoredResponse, in db: any SQLDatabase) async throws {
         try await db.insert(into: "idempotency_keys")
             .columns("scope", "idempotency_key", "request_hash", "status", "response", "created_at")

@@ -14,6 +14,8 @@ public struct StoredDossier: Sendable, Equatable {
     public let applicant: Applicant
     public let state: DossierState
     public let version: Int
+    /// The officer holding it at its current agency; nil just after a hand-off.
+    public var responsibleOfficer: String? = nil
 }
 
 /// Dossiers and their append-only history. Every write takes the caller's transaction, so the
@@ -37,7 +39,7 @@ public struct DossierRepository: Sendable {
 
     /// Creates a dossier (version 1) with its first event, under a new code for the day.
     public static func create(procedureCode: String, receivingAgency: String, provinceCode: String, applicantAccount: String?,
-                              applicant: Applicant, state: DossierState, event: DossierEvent,
+                              applicant: Applicant, state: DossierState, event: DossierEvent, responsibleOfficer: String? = nil,
                               in db: any SQLDatabase) async throws -> StoredDossier {
         let day = WorkingCalendar.local(state.submittedAt).0
         let sequence = try await nextSequence(agency: receivingAgency, day: day, in: db)
@@ -46,28 +48,30 @@ public struct DossierRepository: Sendable {
         try await db.insert(into: "dossiers")
             .columns("code", "procedure_code", "process_version", "receiving_agency", "current_agency", "province_code",
                      "applicant_account", "status", "appointment_ms", "step_deadline_ms", "state", "applicant", "version",
-                     "created_at", "updated_at")
+                     "created_at", "updated_at", "responsible_officer")
             .values(SQLBind(code), SQLBind(procedureCode), SQLBind(state.processVersion), SQLBind(receivingAgency),
                     SQLBind(currentAgency), SQLBind(provinceCode), SQLBind(applicantAccount), SQLBind(state.status.rawValue),
                     SQLBind(milliseconds(state.appointment)), SQLBind(milliseconds(state.stepDeadline)), SQLBind(try json(state)),
-                    SQLBind(try json(applicant)), SQLBind(1), SQLBind(now()), SQLBind(now()))
+                    SQLBind(try json(applicant)), SQLBind(1), SQLBind(now()), SQLBind(now()), SQLBind(responsibleOfficer))
             .run()
         try await append(event, to: code, sequence: 1, in: db)
         try await recordAgency(currentAgency, of: code, in: db)
         return StoredDossier(code: code, procedureCode: procedureCode, processVersion: state.processVersion,
                              receivingAgency: receivingAgency, currentAgency: currentAgency, provinceCode: provinceCode,
-                             applicantAccount: applicantAccount, applicant: applicant, state: state, version: 1)
+                             applicantAccount: applicantAccount, applicant: applicant, state: state, version: 1,
+                             responsibleOfficer: responsibleOfficer)
     }
 
     /// Saves a new state reached from `expectedVersion`, with its event numbered by the new version;
     /// another writer who got there first makes this a stale-version refusal and nothing is written.
     public static func update(_ code: String, expectedVersion: Int, state: DossierState, currentAgency: String,
-                              event: DossierEvent, in db: any SQLDatabase) async throws -> Int {
+                              responsibleOfficer: String? = nil, event: DossierEvent, in db: any SQLDatabase) async throws -> Int {
         let updated = try await db.update("dossiers")
             .set("status", to: SQLBind(state.status.rawValue))
             .set("appointment_ms", to: SQLBind(milliseconds(state.appointment)))
             .set("step_deadline_ms", to: SQLBind(milliseconds(state.stepDeadline)))
             .set("current_agency", to: SQLBind(currentAgency))
+            .set("responsible_officer", to: SQLBind(responsibleOfficer))
             .set("state", to: SQLBind(try json(state)))
             .set("version", to: SQLBind(expectedVersion + 1))
             .set("updated_at", to: SQLBind(now()))
@@ -107,7 +111,7 @@ public struct DossierRepository: Sendable {
     static func selectDossiers(_ db: any SQLDatabase) -> SQLSelectBuilder {
         db.select()
             .columns("code", "procedure_code", "process_version", "receiving_agency", "current_agency", "province_code",
-                     "applicant_account", "state", "applicant", "version")
+                     "applicant_account", "state", "applicant", "version", "responsible_officer")
             .from("dossiers")
     }
 
@@ -123,7 +127,8 @@ public struct DossierRepository: Sendable {
             applicantAccount: try row.decode(column: "applicant_account", as: String?.self),
             applicant: try decoder.decode(Applicant.self, from: Data(try row.decode(column: "applicant", as: String.self).utf8)),
             state: try decoder.decode(DossierState.self, from: Data(try row.decode(column: "state", as: String.self).utf8)),
-            version: try row.decode(column: "version", as: Int.self))
+            version: try row.decode(column: "version", as: Int.self),
+            responsibleOfficer: try row.decode(column: "responsible_officer", as: String?.self))
     }
 
     /// An officer's inbox: dossiers now with one of the agencies, soonest step deadline first,

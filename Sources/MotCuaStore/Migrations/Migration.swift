@@ -38,6 +38,11 @@ public enum Migrations {
         m0010CreateDossiers,
         m0011CreateDossierEvents,
         m0012CreateDossierAgencies,
+        m0013CreateAccounts,
+        m0014CreateAccountAgencies,
+        m0015CreateSessions,
+        m0016AddDossierResponsibleOfficer,
+        m0017CreateNotificationOutbox,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

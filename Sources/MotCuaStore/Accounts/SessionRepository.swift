@@ -1,0 +1,49 @@
+import Crypto
+import Foundation
+import MotCuaCore
+import SQLKit
+
+/// Sign-in sessions. The token goes to the client once; the table keeps only its SHA-256.
+public enum SessionRepository {
+    public enum Kind: String, Sendable, Codable {
+        /// A browser session in an HTTP-only cookie.
+        case cookie
+        /// An API client's bearer token.
+        case bearer
+    }
+
+    /// A new random token (256 bits, base64url) for the account, valid until `expires`.
+    static func create(accountId: String, kind: Kind, now: Date, expires: Date, in db: any SQLDatabase) async throws -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        try await db.insert(into: "sessions").columns("token_hash", "account_id", "kind", "created_ms", "expires_ms")
+            .values(SQLBind(hash(token)), SQLBind(accountId), SQLBind(kind.rawValue),
+                    SQLBind(AccountRepository.milliseconds(now)), SQLBind(AccountRepository.milliseconds(expires)))
+            .run()
+        return token
+    }
+
+    /// The account behind an unexpired token.
+    static func account(token: String, now: Date, in db: any SQLDatabase) async throws -> Account? {
+        guard let accountId = try await db.select().column("account_id").from("sessions")
+            .where("token_hash", .equal, hash(token)).where("expires_ms", .greaterThan, AccountRepository.milliseconds(now))
+            .first(decodingColumn: "account_id", as: String.self)
+        else { return nil }
+        return try await AccountRepository.find(id: accountId, in: db)
+    }
+
+    static func delete(token: String, in db: any SQLDatabase) async throws {
+        try await db.delete(from: "sessions").where("token_hash", .equal, hash(token)).run()
+    }
+
+    /// Ends every session of an account (after a lock-out or a password change).
+    static func deleteAll(accountId: String, in db: any SQLDatabase) async throws {
+        try await db.delete(from: "sessions").where("account_id", .equal, accountId).run()
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
