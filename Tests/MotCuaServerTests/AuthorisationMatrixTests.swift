@@ -108,14 +108,27 @@ import Testing
                 }
             }
 
+            // Attaching a file: the applicant before acceptance, the officers of the agency it is with.
+            for who in Self.everyone {
+                let dossier = try await Self.prepare(.submitted, app)
+                let reply = try await app.call(.post, "/api/v1/dossiers/\(dossier.code)/documents?label=T%E1%BB%9D%20khai", as: who,
+                                               json: "%PDF-1.7 \(who ?? "")", contentType: "application/pdf")
+                check("POST /api/v1/dossiers/{code}/documents", who, allowed: ["citizen", "intake", "centreLeader"].contains(who ?? ""), reply)
+            }
+
             // Reads of a dossier handed off from the centre to the Department of Finance.
             let handedOff = try await Self.prepare(.atFinance, app)
+            let attached = try await app.call(.post, "/api/v1/dossiers/\(handedOff.code)/documents?label=K%E1%BA%BFt%20qu%E1%BA%A3",
+                                              as: "specialist", json: "%PDF-1.7 kết quả", contentType: "application/pdf")
+            let documentId = try #require(attached.body["id"] as? String, "\(attached.text)")
             let readers: Set<String> = ["citizen", "intake", "centreLeader", "specialist", "financeLeader"]
             let online = DossierApp.companyApplication
             var registrations = 0
             let cases: [(String, String, Set<String>, () -> String?)] = [
                 ("GET /api/v1/dossiers/{code}", "/api/v1/dossiers/\(handedOff.code)", readers, { nil }),
                 ("GET /api/v1/dossiers/{code}/events", "/api/v1/dossiers/\(handedOff.code)/events", readers, { nil }),
+                ("GET /api/v1/dossiers/{code}/documents", "/api/v1/dossiers/\(handedOff.code)/documents", readers, { nil }),
+                ("GET /api/v1/dossiers/{code}/documents/{id}", "/api/v1/dossiers/\(handedOff.code)/documents/\(documentId)", readers, { nil }),
                 ("GET /api/v1/dossiers", "/api/v1/dossiers", Self.signedIn.subtracting(["agencyAdmin", "systemAdmin"]), { nil }),
                 ("POST /api/v1/dossiers", "/api/v1/dossiers", ["citizen", "citizen2"], { online }),
                 ("GET /api/v1/agencies/{code}/deadlines", "/api/v1/agencies/\(People.centre)/deadlines", ["centreLeader"], { nil }),

@@ -53,8 +53,8 @@ struct DossierApp: Sendable {
     /// Calls the API as `who` (nil: anonymous), with a JSON body, an If-Match version and an Idempotency-Key.
     @discardableResult
     func call(_ method: HTTPRequest.Method, _ uri: String, as who: String?, json body: String? = nil, version: Int? = nil,
-              key: String? = nil) async throws -> Reply {
-        var headers: HTTPFields = [.contentType: "application/json"]
+              key: String? = nil, contentType: String = "application/json") async throws -> Reply {
+        var headers: HTTPFields = [.contentType: contentType]
         if let who { headers[.authorization] = "Bearer \(tokens[who]!)" }
         if let version { headers[.ifMatch] = "\"\(version)\"" }
         if let key { headers[Headers.idempotencyKey] = key }
@@ -74,8 +74,11 @@ struct DossierApp: Sendable {
             try await UnitRepository(database: database).importUnits(try BundledUnitLists.reform2025().filter { $0.provinceCode == "01" })
             _ = try await DemoData.seedAgencies(database, TestDatabases.logger)
             _ = try await DemoData.seedCatalogue(database, TestDatabases.logger)
+            let files = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-files-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: files) }
             let environment = AppEnvironment(database: database, calendar: calendar, adminToken: AgencyAPITests.token,
-                                             loginPolicy: LoginPolicy(bcryptCost: 4), dossierPolicy: policy)
+                                             loginPolicy: LoginPolicy(bcryptCost: 4), dossierPolicy: policy,
+                                             documents: DocumentStore(root: files, maxBytes: 64 * 1024))
             var tokens: [String: String] = [:]
             var accounts: [String: Account] = [:]
             for (name, draft) in People.drafts {

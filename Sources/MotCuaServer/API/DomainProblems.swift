@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MotCuaCore
+import MotCuaStore
 
 extension Problem {
     static func from(_ error: AuthError) -> Problem {
@@ -29,6 +30,22 @@ extension Problem {
             return Problem(.unprocessableContent, code: error.code, title: "Dữ liệu không hợp lệ", detail: error.message)
         }
         return Problem(.conflict, code: error.code, title: "Không thực hiện được với hồ sơ", detail: error.message)
+    }
+
+    static func from(_ error: DocumentError) -> Problem {
+        switch error {
+        case .empty:
+            return Problem(.unprocessableContent, code: "document.empty", title: "Tệp rỗng", detail: "Tệp không có nội dung")
+        case .tooLarge(let limit):
+            return Problem(.contentTooLarge, code: "document.too_large", title: "Tệp quá lớn",
+                           detail: "Mỗi tệp tối đa \(limit >= 1 << 20 ? "\(limit >> 20) MB" : "\(limit >> 10) KB")")
+        case .unsupportedType:
+            return Problem(.unsupportedMediaType, code: "document.unsupported_type", title: "Loại tệp không được chấp nhận",
+                           detail: "Chỉ nhận PDF, PNG hoặc JPEG (nhận biết theo nội dung tệp)")
+        case .typeMismatch(let declared):
+            return Problem(.unsupportedMediaType, code: "document.type_mismatch", title: "Loại tệp không đúng",
+                           detail: "Tệp khai là \(declared) nhưng nội dung không phải; chỉ nhận PDF, PNG hoặc JPEG")
+        }
     }
 
     static let invalidInput: Set<String> = [

@@ -86,6 +86,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Problem.from(error)
         } catch let error as DossierError {
             throw Problem.from(error)
+        } catch let error as DocumentError {
+            throw Problem.from(error)
         } catch let error as StoreError {
             throw Problem.from(error)
         } catch let error as MotCuaCore.ValidationError {

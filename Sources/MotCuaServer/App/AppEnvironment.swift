@@ -10,15 +10,18 @@ public struct AppEnvironment: Sendable {
     public let metrics: HTTPMetrics
     public let accounts: AccountService
     public let dossiers: DossierService
+    public let documents: DocumentStore
     let auth: AuthGate
 
     public init(database: Database, calendar: WorkingCalendar, adminToken: String? = nil, metrics: HTTPMetrics = HTTPMetrics(),
-                loginPolicy: LoginPolicy = LoginPolicy(), dossierPolicy: DossierPolicy = DossierPolicy()) {
+                loginPolicy: LoginPolicy = LoginPolicy(), dossierPolicy: DossierPolicy = DossierPolicy(), documents: DocumentStore? = nil) {
         self.database = database
         self.calendar = calendar
         self.metrics = metrics
         self.accounts = AccountService(database: database, policy: loginPolicy)
         self.dossiers = DossierService(database: database, calendar: calendar, policy: dossierPolicy)
+        self.documents = documents ?? DocumentStore(
+            root: FileManager.default.temporaryDirectory.appendingPathComponent("motcua-files-\(UUID().uuidString)"))
         self.auth = AuthGate(accounts: accounts, admin: AdminGuard(token: adminToken), limiter: LoginLimiter())
     }
 
@@ -38,7 +41,9 @@ public struct AppEnvironment: Sendable {
             let holidays = HolidayCalendar(rules: try CalendarData.bundledRules(), notices: notices)
             return AppEnvironment(database: database, calendar: WorkingCalendar(holidays: holidays, schedule: configuration.schedule),
                                   adminToken: configuration.adminToken, loginPolicy: configuration.loginPolicy,
-                                  dossierPolicy: configuration.dossierPolicy)
+                                  dossierPolicy: configuration.dossierPolicy,
+                                  documents: DocumentStore(root: URL(fileURLWithPath: configuration.documentsDirectory),
+                                                           maxBytes: configuration.maxUploadMegabytes * 1024 * 1024))
         } catch {
             try? await database.close()
             throw error

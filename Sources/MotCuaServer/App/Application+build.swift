@@ -15,6 +15,7 @@ public func buildRouter(_ environment: AppEnvironment) -> Router<AppRequestConte
     CatalogueRoutes(environment: environment).register(on: api)
     AccountRoutes(environment: environment).register(on: api)
     DossierRoutes(environment: environment).register(on: api)
+    DocumentRoutes(environment: environment).register(on: api)
     OpenAPIRoute.register(on: router)
     return router
 }

@@ -16,6 +16,9 @@ public struct AppConfiguration: Sendable, Equatable {
     /// Bearer token for the administrator API until accounts exist; nil: nothing is writable.
     public var adminToken: String?
     public var dossierPolicy = DossierPolicy()
+    /// Where dossier files are kept (outside the database).
+    public var documentsDirectory = "./motcua-files"
+    public var maxUploadMegabytes = 10
     /// bcrypt cost and lock-out; not a setting (tests lower the cost to stay fast).
     public var loginPolicy = LoginPolicy()
 
@@ -131,6 +134,18 @@ public enum ConfigurationResolver {
                 return "expected at least 24 printable characters"
             }
             config.adminToken = value
+            return nil
+        },
+        Setting(flag: "documents-dir", environment: "MOTCUA_DOCUMENTS_DIR", defaultText: "./motcua-files",
+                summary: "folder for dossier files, kept outside the database") { config, value in
+            guard !value.isEmpty else { return "expected a folder path" }
+            config.documentsDirectory = value
+            return nil
+        },
+        Setting(flag: "max-upload-mb", environment: "MOTCUA_MAX_UPLOAD_MB", defaultText: "10",
+                summary: "largest dossier file accepted, in MiB") { config, value in
+            guard let size = Int(value), (1...200).contains(size) else { return "expected a whole number 1–200" }
+            config.maxUploadMegabytes = size
             return nil
         },
         Setting(flag: "supplement-limit", environment: "MOTCUA_SUPPLEMENT_LIMIT", defaultText: "1",

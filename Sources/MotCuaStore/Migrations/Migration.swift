@@ -43,6 +43,7 @@ public enum Migrations {
         m0015CreateSessions,
         m0016AddDossierResponsibleOfficer,
         m0017CreateNotificationOutbox,
+        m0018CreateDossierDocuments,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
