@@ -127,6 +127,7 @@ import Testing
             let cases: [(String, String, Set<String>, () -> String?)] = [
                 ("GET /api/v1/dossiers/{code}", "/api/v1/dossiers/\(handedOff.code)", readers, { nil }),
                 ("GET /api/v1/dossiers/{code}/events", "/api/v1/dossiers/\(handedOff.code)/events", readers, { nil }),
+                ("GET /api/v1/dossiers/{code}/forms/{form}", "/api/v1/dossiers/\(handedOff.code)/forms/06", readers, { nil }),
                 ("GET /api/v1/dossiers/{code}/documents", "/api/v1/dossiers/\(handedOff.code)/documents", readers, { nil }),
                 ("GET /api/v1/dossiers/{code}/documents/{id}", "/api/v1/dossiers/\(handedOff.code)/documents/\(documentId)", readers, { nil }),
                 ("GET /api/v1/dossiers", "/api/v1/dossiers", Self.signedIn.subtracting(["agencyAdmin", "systemAdmin"]), { nil }),

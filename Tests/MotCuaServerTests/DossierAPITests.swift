@@ -105,6 +105,22 @@ import Testing
                 "approve", "mark_result_ready", "return_result",
             ])
 
+            // The forms: the receipt, the supplement request, the apology and the control slip; no refusal or stop notice.
+            let receipt = try await app.call(.get, "/api/v1/dossiers/\(code)/forms/01", as: "citizen")
+            #expect(receipt.status == .ok && receipt.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(receipt.text.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ") && receipt.text.contains(code)
+                    && receipt.text.contains("100.000 đồng") && receipt.text.contains("Cán bộ một cửa"))
+            let request = try await app.call(.get, "/api/v1/dossiers/\(code)/forms/02", as: "intake")
+            #expect(request.text.contains("Điều lệ công ty") && request.text.contains("Thiếu điều lệ"))
+            #expect(try await app.call(.get, "/api/v1/dossiers/\(code)/forms/04", as: "intake").text.contains("Cần xác minh thêm"))
+            let slip = try await app.call(.get, "/api/v1/dossiers/\(code)/forms/06", as: "specialist")
+            #expect(slip.text.components(separatedBy: "<tr><td>").count - 1 >= 11 + 4)
+            #expect(slip.text.contains("Sở Tài chính Thành phố Hà Nội") && slip.text.contains("Chuyển bước tiếp theo"))
+            let refusal = try await app.call(.get, "/api/v1/dossiers/\(code)/forms/03", as: "intake")
+            #expect(refusal.status == .conflict && refusal.body["code"] as? String == "form.not_issued")
+            #expect(try await app.call(.get, "/api/v1/dossiers/\(code)/forms/09", as: "intake").status == .notFound)
+            #expect(try await app.call(.get, "/api/v1/dossiers/\(code)/forms/01", as: "citizen2").status == .notFound)
+
             // The applicant was told of each change that matters to them (SMS, as there is a phone only).
             let messages = try await app.environment.database.withConnection { try await OutboxRepository.messages(for: code, in: $0) }
             #expect(messages.map(\.sequence) == [1, 2, 3, 6, 10, 11])

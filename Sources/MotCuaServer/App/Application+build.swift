@@ -16,6 +16,7 @@ public func buildRouter(_ environment: AppEnvironment) -> Router<AppRequestConte
     AccountRoutes(environment: environment).register(on: api)
     DossierRoutes(environment: environment).register(on: api)
     DocumentRoutes(environment: environment).register(on: api)
+    FormRoutes(environment: environment).register(on: api)
     OpenAPIRoute.register(on: router)
     return router
 }

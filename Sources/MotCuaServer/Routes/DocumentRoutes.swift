@@ -96,3 +96,25 @@ struct DocumentRoutes {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? "tep"
     }
 }
+
+/// `/api/v1/dossiers/{code}/forms/{form}`: forms 01–06 as printable HTML.
+struct FormRoutes {
+    let environment: AppEnvironment
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.get("dossiers/{code}/forms/{form}") { request, context -> Response in
+            let caller = try await environment.auth.require(request)
+            guard let kind = FormKind(rawValue: try context.parameters.require("form")) else {
+                throw Problem.notFound("Không có mẫu này; các mẫu: \(FormKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let html: String
+            do {
+                html = try await environment.dossiers.form(kind, of: try context.parameters.require("code"), by: caller.viewer)
+            } catch FormRenderer.Failure.notIssued(let kind) {
+                throw Problem.conflict("form.not_issued", "Hồ sơ chưa có \(kind.title.lowercased()) (mẫu số \(kind.rawValue))")
+            }
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: html)))
+        }
+    }
+}
