@@ -1,3 +1,4 @@
+import MotCuaCore
 import Testing
 @testable import MotCuaServer
 @testable import MotCuaStore
@@ -72,5 +73,16 @@ import Testing
         #expect(config.schedule.sessions.map(\.start) == [480, 810])
         #expect(config.schedule.cutOff == nil)
         #expect(throws: ConfigurationError.self) { try resolve([:], ["MOTCUA_WORKING_SESSIONS": "13:00-17:00,07:30-11:30"]) }
+    }
+
+    @Test func dossierAndUploadSettings() throws {
+        let config = try resolve(["supplement-limit": "2"], ["MOTCUA_DUE_SOON_WORKING_HOURS": "4", "MOTCUA_MAX_UPLOAD_MB": "25"],
+                                 "MOTCUA_DOCUMENTS_DIR=/srv/motcua/files")
+        #expect(config.dossierPolicy.maxSupplementRequests == 2 && config.dossierPolicy.dueSoonWorkingSeconds == 4 * 3600)
+        #expect(config.maxUploadMegabytes == 25 && config.documentsDirectory == "/srv/motcua/files")
+        let defaults = try resolve([:], [:])
+        #expect(defaults.dossierPolicy == DossierPolicy() && defaults.dossierPolicy.maxSupplementRequests == 1)
+        #expect(throws: ConfigurationError.self) { try resolve([:], ["MOTCUA_SUPPLEMENT_LIMIT": "0"]) }
+        #expect(throws: ConfigurationError.self) { try resolve([:], ["MOTCUA_MAX_UPLOAD_MB": "many"]) }
     }
 }
