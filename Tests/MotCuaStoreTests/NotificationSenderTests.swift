@@ -19,13 +19,13 @@ import Testing
 
         var sent: [String] { lock.withLock { log } }
 
-        func send(to recipient: String, body: String) async throws {
+        func send(_ message: OutboxMessage) async throws {
             let fail = lock.withLock { () -> Bool in
                 defer { failures -= 1 }
                 return failures > 0
             }
             if fail { throw DatabaseError("gateway unavailable") }
-            lock.withLock { log.append("\(recipient): \(body)") }
+            lock.withLock { log.append("\(message.recipient): \(message.body)") }
         }
     }
 

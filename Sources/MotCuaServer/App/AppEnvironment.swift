@@ -14,12 +14,14 @@ public struct AppEnvironment: Sendable {
     let auth: AuthGate
 
     public init(database: Database, calendar: WorkingCalendar, adminToken: String? = nil, metrics: HTTPMetrics = HTTPMetrics(),
-                loginPolicy: LoginPolicy = LoginPolicy(), dossierPolicy: DossierPolicy = DossierPolicy(), documents: DocumentStore? = nil) {
+                loginPolicy: LoginPolicy = LoginPolicy(), dossierPolicy: DossierPolicy = DossierPolicy(), documents: DocumentStore? = nil,
+                notificationChannels: [NotificationChannel] = [.sms, .email]) {
         self.database = database
         self.calendar = calendar
         self.metrics = metrics
         self.accounts = AccountService(database: database, policy: loginPolicy)
-        self.dossiers = DossierService(database: database, calendar: calendar, policy: dossierPolicy)
+        self.dossiers = DossierService(database: database, calendar: calendar, policy: dossierPolicy,
+                                       notificationChannels: notificationChannels)
         self.documents = documents ?? DocumentStore(
             root: FileManager.default.temporaryDirectory.appendingPathComponent("motcua-files-\(UUID().uuidString)"))
         self.auth = AuthGate(accounts: accounts, admin: AdminGuard(token: adminToken), limiter: LoginLimiter())
@@ -43,7 +45,9 @@ public struct AppEnvironment: Sendable {
                                   adminToken: configuration.adminToken, loginPolicy: configuration.loginPolicy,
                                   dossierPolicy: configuration.dossierPolicy,
                                   documents: DocumentStore(root: URL(fileURLWithPath: configuration.documentsDirectory),
-                                                           maxBytes: configuration.maxUploadMegabytes * 1024 * 1024))
+                                                           maxBytes: configuration.maxUploadMegabytes * 1024 * 1024),
+                                  // Zalo needs a gateway; SMS and e-mail are always queued (logged when none is set).
+                                  notificationChannels: [.sms, .email] + (configuration.notificationGateways[.zalo] != nil ? [.zalo] : []))
         } catch {
             try? await database.close()
             throw error

@@ -31,7 +31,8 @@ public func buildApplication(
         router: buildRouter(environment),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MotCua"),
         services: [DatabaseService(database: environment.database, logger: logger),
-                   NotificationService(database: environment.database, logger: logger)],
+                   NotificationService(database: environment.database, logger: logger,
+                                       gateways: configuration.notificationGateways, token: configuration.notificationToken)],
         onServerRunning: onServerRunning,
         logger: logger
     )

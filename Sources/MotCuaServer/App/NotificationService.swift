@@ -4,16 +4,18 @@ import MotCuaCore
 import MotCuaStore
 import ServiceLifecycle
 
-/// Drains the notification outbox every few seconds while the server runs. Adapters are the log
-/// adapter until a province configures its gateways.
+/// Drains the notification outbox every few seconds while the server runs, through each channel's
+/// configured gateway, or the log adapter where none is configured.
 struct NotificationService: Service {
     let sender: NotificationSender
     let interval: Duration
     let logger: Logger
 
-    init(database: Database, logger: Logger, interval: Duration = .seconds(5)) {
-        let adapters = Dictionary(uniqueKeysWithValues: NotificationChannel.allCases.map { channel in
-            (channel, LogNotificationAdapter(channel: channel, logger: logger) as any NotificationAdapter)
+    init(database: Database, logger: Logger, gateways: [NotificationChannel: URL] = [:], token: String? = nil,
+         interval: Duration = .seconds(5)) {
+        let adapters = Dictionary(uniqueKeysWithValues: NotificationChannel.allCases.map { channel -> (NotificationChannel, any NotificationAdapter) in
+            if let url = gateways[channel] { return (channel, WebhookNotificationAdapter(channel: channel, url: url, token: token)) }
+            return (channel, LogNotificationAdapter(channel: channel, logger: logger))
         })
         self.sender = NotificationSender(database: database, adapters: adapters)
         self.interval = interval

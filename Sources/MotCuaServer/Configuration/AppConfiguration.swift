@@ -19,6 +19,9 @@ public struct AppConfiguration: Sendable, Equatable {
     /// Where dossier files are kept (outside the database).
     public var documentsDirectory = "./motcua-files"
     public var maxUploadMegabytes = 10
+    /// HTTP gateways per channel; a channel without one is logged only.
+    public var notificationGateways: [NotificationChannel: URL] = [:]
+    public var notificationToken: String?
     /// bcrypt cost and lock-out; not a setting (tests lower the cost to stay fast).
     public var loginPolicy = LoginPolicy()
 
@@ -46,7 +49,7 @@ struct Setting: Sendable {
     let apply: @Sendable (inout AppConfiguration, String) -> String?
 
     /// A secret's value is never echoed in an error.
-    var isSecret: Bool { environment == "MOTCUA_ADMIN_TOKEN" }
+    var isSecret: Bool { ["MOTCUA_ADMIN_TOKEN", "MOTCUA_NOTIFY_TOKEN"].contains(environment) }
 }
 
 public enum ConfigurationResolver {
@@ -148,6 +151,15 @@ public enum ConfigurationResolver {
             config.maxUploadMegabytes = size
             return nil
         },
+        gateway(.sms, "SMS brand-name"),
+        gateway(.email, "e-mail relay"),
+        gateway(.zalo, "Zalo ZNS"),
+        Setting(flag: "notify-token", environment: "MOTCUA_NOTIFY_TOKEN", defaultText: "(none)",
+                summary: "bearer token sent to the notification gateways") { config, value in
+            guard !value.isEmpty, value.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else { return "expected printable characters" }
+            config.notificationToken = value
+            return nil
+        },
         Setting(flag: "supplement-limit", environment: "MOTCUA_SUPPLEMENT_LIMIT", defaultText: "1",
                 summary: "supplement requests allowed per dossier") { config, value in
             guard let limit = Int(value), (1...5).contains(limit) else { return "expected a whole number 1–5" }
@@ -161,6 +173,18 @@ public enum ConfigurationResolver {
             return nil
         },
     ]
+
+    /// `--notify-sms-url` and its kin: where a channel's messages are POSTed.
+    static func gateway(_ channel: NotificationChannel, _ what: String) -> Setting {
+        Setting(flag: "notify-\(channel.rawValue)-url", environment: "MOTCUA_NOTIFY_\(channel.rawValue.uppercased())_URL",
+                defaultText: "(none: logged only)", summary: "HTTP(S) gateway for \(what) messages") { config, value in
+            guard let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                return "expected an http(s) URL"
+            }
+            config.notificationGateways[channel] = url
+            return nil
+        }
+    }
 
     /// The settings table for `--help` and the README.
     public static var table: [(flag: String, environment: String, defaultText: String, summary: String)] {

@@ -5,7 +5,7 @@ import MotCuaCore
 /// Delivers a message on one channel (an SMS gateway, an e-mail relay, Zalo's API). Throwing means
 /// the message was not accepted and may be retried.
 public protocol NotificationAdapter: Sendable {
-    func send(to recipient: String, body: String) async throws
+    func send(_ message: OutboxMessage) async throws
 }
 
 /// The default adapter: writes that a message would go out, with the recipient masked (a phone
@@ -19,9 +19,9 @@ public struct LogNotificationAdapter: NotificationAdapter {
         self.logger = logger
     }
 
-    public func send(to recipient: String, body: String) async throws {
-        logger.info("notification", metadata: ["channel": "\(channel.rawValue)", "recipient": "\(Self.mask(recipient))",
-                                               "length": "\(body.count)"])
+    public func send(_ message: OutboxMessage) async throws {
+        logger.info("notification", metadata: ["channel": "\(channel.rawValue)", "recipient": "\(Self.mask(message.recipient))",
+                                               "dossier": "\(message.dossierCode)", "length": "\(message.body.count)"])
     }
 
     /// `******5678`, `t***@example.vn`.
@@ -57,7 +57,7 @@ public struct NotificationSender: Sendable {
                 guard let adapter = adapters[message.channel] else {
                     throw DatabaseError("no adapter for \(message.channel.rawValue)")
                 }
-                try await adapter.send(to: message.recipient, body: message.body)
+                try await adapter.send(message)
                 try await database.transaction { db in try await OutboxRepository.markSent(message, at: Date(), in: db) }
                 sent += 1
             } catch {
