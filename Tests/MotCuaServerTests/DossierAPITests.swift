@@ -163,4 +163,32 @@ import Testing
             #expect(try await app.call(.get, "/api/v1/agencies/\(People.centre)/deadlines", as: "intake").status == .forbidden)
         }
     }
+
+    @Test func inboxFiltersAndPagesOverHTTP() async throws {
+        try await DossierApp.run(.sqlite) { app in
+            let counter = DossierApp.companyApplication.replacingOccurrences(of: #""channel":"online""#, with: #""channel":"counter""#)
+                .replacingOccurrences(of: "{\"procedureCode\"", with: "{\"acceptNow\":true,\"procedureCode\"")
+            var codes: [String] = []
+            for _ in 0..<3 {
+                codes.append(try #require(try await app.call(.post, "/api/v1/dossiers", as: "intake", json: counter).body["code"] as? String))
+            }
+            // One page of two, then the rest through the opaque cursor, soonest deadline first.
+            let first = try await app.call(.get, "/api/v1/dossiers?limit=2", as: "intake")
+            let firstCodes = (first.body["items"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+            let cursor = try #require(first.body["nextCursor"] as? String)
+            let second = try await app.call(.get, "/api/v1/dossiers?limit=2&cursor=\(cursor)", as: "intake")
+            let secondCodes = (second.body["items"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+            #expect(firstCodes + secondCodes == codes && second.body["nextCursor"] == nil)
+            #expect(first.body["total"] == nil)
+            // Filters: by status and procedure; nothing is overdue yet; bad filters name themselves.
+            #expect((try await app.call(.get, "/api/v1/dossiers?status=2&procedure=2.001583", as: "intake").body["items"] as? [Any])?.count == 3)
+            #expect((try await app.call(.get, "/api/v1/dossiers?status=4", as: "intake").body["items"] as? [Any])?.count == 0)
+            #expect((try await app.call(.get, "/api/v1/dossiers?due=overdue", as: "intake").body["items"] as? [Any])?.count == 0)
+            for (query, path) in [("status=99", "status"), ("due=later", "due"), ("cursor=@@", "cursor"), ("limit=500", "limit")] {
+                let reply = try await app.call(.get, "/api/v1/dossiers?\(query)", as: "intake")
+                #expect(reply.status == .unprocessableContent && (reply.body["errors"] as? [[String: Any]])?.first?["path"] as? String == path,
+                        "\(query): \(reply.text)")
+            }
+        }
+    }
 }

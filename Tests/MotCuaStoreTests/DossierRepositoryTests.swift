@@ -1,5 +1,6 @@
 import Foundation
 import MotCuaTestSupport
+import SQLKit
 import Testing
 @testable import MotCuaCore
 @testable import MotCuaStore
@@ -40,6 +41,27 @@ import Testing
             // The next day starts again at 1.
             let tomorrow = try await Self.submit(database, context, at: instant.addingTimeInterval(86_400))
             #expect(tomorrow.code == "000.01.04.H26-261124-0001")
+        }
+    }
+
+    /// The database itself refuses to rewrite or delete history.
+    @Test(arguments: TestDatabases.kinds)
+    func historyCannotBeRewritten(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await CatalogueRepositoryTests.seeded(database)
+            let dossier = try await Self.submit(database, try await Self.context(database), at: Date())
+            await #expect(throws: (any Error).self) {
+                try await database.withConnection { db in
+                    try await db.update("dossier_events").set("reason", to: SQLBind("sửa lịch sử"))
+                        .where("dossier_code", .equal, dossier.code).run()
+                }
+            }
+            await #expect(throws: (any Error).self) {
+                try await database.withConnection { db in
+                    try await db.delete(from: "dossier_events").where("dossier_code", .equal, dossier.code).run()
+                }
+            }
+            #expect(try await DossierRepository(database: database).events(dossier.code).map(\.reason) == [nil])
         }
     }
 

@@ -44,6 +44,7 @@ public enum Migrations {
         m0016AddDossierResponsibleOfficer,
         m0017CreateNotificationOutbox,
         m0018CreateDossierDocuments,
+        m0019ProtectDossierHistory,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
