@@ -40,6 +40,15 @@ import Testing
         #expect(html.contains("1.250.000 đồng") && html.contains("Cán bộ Một") && html.contains(#"lang="vi""#))
     }
 
+    /// A scalar that joins the next character into one grapheme ("prepend", combining marks) must
+    /// not carry a raw `<` past the escaping.
+    @Test func escapingWorksOnScalarsNotGraphemes() {
+        let hostile = "\u{0600}<img src=x onerror=alert(1)>a\u{0301}<b>"
+        let escaped = FormRenderer.escape(hostile)
+        #expect(!escaped.unicodeScalars.contains("<") && !escaped.unicodeScalars.contains(">"))
+        #expect(escaped == "\u{0600}&lt;img src=x onerror=alert(1)&gt;a\u{0301}&lt;b&gt;")
+    }
+
     @Test func aFormIsIssuedOnlyByItsCommand() {
         #expect(throws: FormRenderer.Failure.notIssued(.refusal)) {
             try FormRenderer.render(.refusal, Self.input([Self.event("submit", Self.officer, Self.at(1, 8), .submitted)]))

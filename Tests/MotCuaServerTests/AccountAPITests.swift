@@ -31,7 +31,9 @@ import Testing
             // Nobody registers themselves as an officer.
             let officer = #"{"username":"fake","password":"mat-khau-dai-du","fullName":"Giả","role":"leader","agencies":["000.00.30.H26"]}"#
             #expect(try await app.call(.post, "/api/v1/accounts", as: nil, json: officer).status == .forbidden)
-            // An agency administrator opens officers for their own agency only.
+            // An agency administrator opens officers for their own agency only, and no administrators.
+            let admin = officer.replacingOccurrences(of: "fake", with: "fake3").replacingOccurrences(of: "leader", with: "agency_admin")
+            #expect(try await app.call(.post, "/api/v1/accounts", as: "agencyAdmin", json: admin).status == .forbidden)
             #expect(try await app.call(.post, "/api/v1/accounts", as: "agencyAdmin", json: officer).status == .created)
             let elsewhere = officer.replacingOccurrences(of: "fake", with: "fake2").replacingOccurrences(of: "000.00.30.H26", with: "000.00.09.H26")
             #expect(try await app.call(.post, "/api/v1/accounts", as: "agencyAdmin", json: elsewhere).status == .forbidden)
@@ -77,10 +79,13 @@ import Testing
             #expect(try await app.call(.get, "/api/v1/accounts/me", as: "intake").status == .unauthorized)
             // Unknown usernames get the same answer as a wrong password.
             #expect(try await Self.signIn(app, "khong.ton.tai", "sai-mat-khau").body["code"] as? String == "auth.invalid_credentials")
-            // Another agency's administrator cannot unlock (not found); the centre's can.
+            // The locked officer's own session ended; an officer cannot unlock; another agency's
+            // administrator does not even see the account; the centre's administrator unlocks it.
             let id = app.accounts["intake"]!.id
             #expect(try await app.call(.post, "/api/v1/accounts/\(id)/unlock", as: "intake").status == .unauthorized)
             #expect(try await app.call(.post, "/api/v1/accounts/\(id)/unlock", as: "specialist").status == .forbidden)
+            #expect(try await app.call(.post, "/api/v1/accounts/\(id)/unlock", as: "financeAdmin").status == .notFound)
+            #expect(try await Self.signIn(app, "intake", People.password).status.code == 423)
             let unlocked = try await app.call(.post, "/api/v1/accounts/\(id)/unlock", as: "agencyAdmin")
             #expect(unlocked.status == .ok && unlocked.body["lockedUntil"] == nil)
             #expect(try await Self.signIn(app, "intake", People.password).status == .created)

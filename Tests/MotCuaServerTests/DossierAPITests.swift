@@ -184,7 +184,7 @@ import Testing
             #expect((try await app.call(.get, "/api/v1/dossiers?status=2&procedure=2.001583", as: "intake").body["items"] as? [Any])?.count == 3)
             #expect((try await app.call(.get, "/api/v1/dossiers?status=4", as: "intake").body["items"] as? [Any])?.count == 0)
             #expect((try await app.call(.get, "/api/v1/dossiers?due=overdue", as: "intake").body["items"] as? [Any])?.count == 0)
-            for (query, path) in [("status=99", "status"), ("due=later", "due"), ("cursor=@@", "cursor"), ("limit=500", "limit")] {
+            for (query, path) in [("status=99", "status"), ("status=", "status"), ("status=,", "status"), ("due=later", "due"), ("cursor=@@", "cursor"), ("limit=500", "limit")] {
                 let reply = try await app.call(.get, "/api/v1/dossiers?\(query)", as: "intake")
                 #expect(reply.status == .unprocessableContent && (reply.body["errors"] as? [[String: Any]])?.first?["path"] as? String == path,
                         "\(query): \(reply.text)")

@@ -31,6 +31,8 @@ enum People {
                                  agencies: [justice]),
         "agencyAdmin": AccountDraft(username: "centre.admin", password: password, fullName: "Quản trị trung tâm", role: .agencyAdmin,
                                     agencies: [centre]),
+        "financeAdmin": AccountDraft(username: "finance.admin", password: password, fullName: "Quản trị Sở Tài chính", role: .agencyAdmin,
+                                     agencies: [finance]),
         "systemAdmin": AccountDraft(username: "sysadmin", password: password, fullName: "Quản trị hệ thống", role: .systemAdmin),
     ]
 }

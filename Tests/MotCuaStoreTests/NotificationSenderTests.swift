@@ -87,6 +87,26 @@ import Testing
         }
     }
 
+    /// A sender that crashed after claiming leaves nothing stranded: the claim is a lease, and the
+    /// message is due again (with the same key for the gateway) once the lease runs out.
+    @Test(arguments: TestDatabases.kinds)
+    func aClaimIsALease(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            let code = try await Self.twoEvents(database)
+            let start = Date()
+            let claimed = try await database.transaction { try await OutboxRepository.claimDue(now: start, limit: 10, in: $0) }
+            #expect(claimed.count == 4)
+            // Claimed and not marked (the sender "crashed"): not due during the lease, due after it.
+            #expect(try await database.transaction { try await OutboxRepository.claimDue(now: start.addingTimeInterval(60), limit: 10, in: $0) }
+                .isEmpty)
+            let sms = Recorder(), email = Recorder()
+            let sender = NotificationSender(database: database, adapters: [.sms: sms, .email: email])
+            #expect(try await sender.drain(now: start.addingTimeInterval(OutboxRepository.lease + 1)) == 4)
+            let messages = try await database.withConnection { try await OutboxRepository.messages(for: code, in: $0) }
+            #expect(messages.allSatisfy { $0.sent && $0.attempts == 2 })
+        }
+    }
+
     @Test func theLogAdapterMasksTheRecipient() {
         #expect(LogNotificationAdapter.mask("0912345678") == "******5678")
         #expect(LogNotificationAdapter.mask("binh@example.vn") == "b***@example.vn")

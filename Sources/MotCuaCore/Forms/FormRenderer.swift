@@ -170,19 +170,21 @@ public enum FormRenderer {
         "<tr><td>\(escape(label)):</td><td>\(escape(value))</td></tr>"
     }
 
+    /// Escapes by Unicode scalar, not by Character: a combining or "prepend" scalar glued to `<`
+    /// makes a Character that is not equal to "<" but still opens a tag in the browser.
     public static func escape<S: StringProtocol>(_ text: S) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": out.append(contentsOf: "&#39;".unicodeScalars)
+            default: out.append(scalar)
             }
         }
-        return out
+        return String(out)
     }
 
     static func dateTime(_ instant: Date?) -> String {

@@ -67,6 +67,9 @@ struct AuthGate: Sendable {
     /// SameSite=Lax; this covers older browsers and same-site subdomains).
     static func checkSameOrigin(_ request: Request) throws {
         guard ![.get, .head, .options].contains(request.method) else { return }
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], !["same-origin", "none"].contains(site) {
+            throw AuthError.forbidden("Yêu cầu từ trang khác bị từ chối")
+        }
         guard let origin = request.headers[.origin] else { return }
         let host = request.head.authority ?? ""
         guard let originHost = URLComponents(string: origin)?.host.map({ h in URLComponents(string: origin)?.port.map { "\(h):\($0)" } ?? h }),

@@ -44,8 +44,8 @@ struct DocumentRoutes {
             try v.check()
             // Refuse before reading a byte when the caller may not attach anything.
             try await service.checkMayAttach(to: code, by: caller.viewer)
-            let declared = request.headers[.contentType].map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased() }
-                .flatMap { $0 == "application/octet-stream" ? nil : $0 }
+            let declared = request.headers[.contentType].map { Self.mediaType($0) }
+                .flatMap { $0.isEmpty || $0 == "application/octet-stream" ? nil : $0 }
             if let length = request.headers[.contentLength].flatMap(Int.init), length > environment.documents.maxBytes {
                 throw DocumentError.tooLarge(limitBytes: environment.documents.maxBytes)
             }
@@ -85,6 +85,12 @@ struct DocumentRoutes {
         }
     }
 
+    /// `application/pdf` from `application/pdf; charset=…`; empty when there is none.
+    static func mediaType(_ header: String) -> String {
+        (header.split(separator: ";", omittingEmptySubsequences: false).first.map(String.init) ?? "")
+            .trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
     /// A file name without path or control characters, at most 200 characters.
     static func safeFilename(_ name: String) -> String {
         let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
@@ -113,8 +119,11 @@ struct FormRoutes {
             } catch FormRenderer.Failure.notIssued(let kind) {
                 throw Problem.conflict("form.not_issued", "Hồ sơ chưa có \(kind.title.lowercased()) (mẫu số \(kind.rawValue))")
             }
-            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-store"],
-                            body: .init(byteBuffer: ByteBuffer(string: html)))
+            // A form runs no script at all, whatever its data holds.
+            return Response(status: .ok, headers: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: "private, no-store",
+                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            ], body: .init(byteBuffer: ByteBuffer(string: html)))
         }
     }
 }

@@ -155,7 +155,7 @@ struct DossierRoutes {
         var statuses: Set<DossierStatus>?
         if let text = query["status"] {
             let parsed = text.split(separator: ",").map { Int($0).flatMap(DossierStatus.init(rawValue:)) }
-            v.require(!parsed.contains(nil), "status", "enum", "Mã trạng thái 1–10, cách nhau bởi dấu phẩy")
+            v.require(!parsed.isEmpty && !parsed.contains(nil), "status", "enum", "Mã trạng thái 1–10, cách nhau bởi dấu phẩy")
             statuses = Set(parsed.compactMap { $0 })
         }
         var after: (Int64, String)?

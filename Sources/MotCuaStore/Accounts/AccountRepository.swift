@@ -76,6 +76,14 @@ public enum AccountRepository {
         return until
     }
 
+    /// Read inside the sign-in transaction; on PostgreSQL the row is locked until it ends.
+    static func lockedUntil(id: String, in db: any SQLDatabase) async throws -> Date? {
+        var query = db.select().column("locked_until_ms").from("accounts").where("id", .equal, id)
+        if db.dialect.name == "postgresql" { query = query.for(.update) }
+        return try await query.first(decodingColumn: "locked_until_ms", as: Int64?.self)?
+            .map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    }
+
     static func recordSuccess(id: String, in db: any SQLDatabase) async throws {
         try await db.update("accounts").set("failed_logins", to: SQLBind(0)).set("locked_until_ms", to: SQLLiteral.null)
             .where("id", .equal, id).run()

@@ -59,7 +59,7 @@ public struct AccountService: Sendable {
         case .systemAdmin?:
             return
         case .agencyAdmin?:
-            guard draft.role != .systemAdmin, Set(draft.agencies).isSubset(of: creator!.agencies) else {
+            guard [.intakeOfficer, .processingOfficer, .leader].contains(draft.role), Set(draft.agencies).isSubset(of: creator!.agencies) else {
                 throw AuthError.forbidden("Quản trị cơ quan chỉ mở tài khoản cán bộ của cơ quan mình")
             }
         default:
@@ -68,7 +68,9 @@ public struct AccountService: Sendable {
     }
 
     /// Checks the password and opens a session. Unknown usernames and wrong passwords get the
-    /// same answer; a locked account is refused before its password is even checked.
+    /// same answer; a locked account is refused before its password is even checked. (That a
+    /// name is locked does show it exists, after five failures on it and within the rate limits:
+    /// people must learn why they cannot sign in.)
     public func signIn(username: String, password: String, kind: SessionRepository.Kind, at now: Date = Date()) async throws -> SignedIn {
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
         let found = try await database.withConnection { db in try await AccountRepository.credentials(username: name, in: db) }
@@ -92,6 +94,10 @@ public struct AccountService: Sendable {
         }
         let expires = now.addingTimeInterval(kind == .cookie ? policy.cookieLifetime : policy.bearerLifetime)
         return try await database.transaction { db in
+            // A lock set while this password was being checked wins: the success is not recorded.
+            if let until = try await AccountRepository.lockedUntil(id: found.account.id, in: db), until > now {
+                throw AuthError.locked(until: until)
+            }
             try await AccountRepository.recordSuccess(id: found.account.id, in: db)
             let token = try await SessionRepository.create(accountId: found.account.id, kind: kind, now: now, expires: expires, in: db)
             var account = found.account

@@ -80,11 +80,12 @@ public final class DocumentWriter {
             try handle.close()
             let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
             let destination = store.url(forDigest: digest)
-            if FileManager.default.fileExists(atPath: destination.path) {
-                try FileManager.default.removeItem(at: temporary)
-            } else {
-                try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            do {
                 try FileManager.default.moveItem(at: temporary, to: destination)
+            } catch where FileManager.default.fileExists(atPath: destination.path) {
+                // The same bytes are already there (stored earlier, or by a concurrent upload): keep those.
+                try? FileManager.default.removeItem(at: temporary)
             }
             return (digest, size, type)
         } catch {

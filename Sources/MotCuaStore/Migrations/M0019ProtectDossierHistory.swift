@@ -22,5 +22,9 @@ extension Migrations {
             CREATE TRIGGER dossier_events_append_only BEFORE UPDATE OR DELETE ON dossier_events
             FOR EACH ROW EXECUTE FUNCTION dossier_events_append_only()
             """,
+            """
+            CREATE TRIGGER dossier_events_no_truncate BEFORE TRUNCATE ON dossier_events
+            FOR EACH STATEMENT EXECUTE FUNCTION dossier_events_append_only()
+            """,
         ])
 }

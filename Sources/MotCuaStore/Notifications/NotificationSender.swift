@@ -51,23 +51,39 @@ public struct NotificationSender: Sendable {
     @discardableResult
     public func drain(now: Date = Date(), batch: Int = 100) async throws -> Int {
         let claimed = try await database.transaction { db in try await OutboxRepository.claimDue(now: now, limit: batch, in: db) }
+        var failedBookkeeping = 0
         var sent = 0
         for message in claimed {
+            let outcome: Result<Void, any Error>
             do {
                 guard let adapter = adapters[message.channel] else {
                     throw DatabaseError("no adapter for \(message.channel.rawValue)")
                 }
                 try await adapter.send(message)
-                try await database.transaction { db in try await OutboxRepository.markSent(message, at: Date(), in: db) }
-                sent += 1
+                outcome = .success(())
             } catch {
-                let retryAt = message.attempts < maxAttempts
-                    ? now.addingTimeInterval(retryBase * pow(2, Double(message.attempts - 1))) : nil
-                try await database.transaction { db in
-                    try await OutboxRepository.markFailed(message, error: "\(type(of: error)): \(error)", retryAt: retryAt, at: now, in: db)
+                outcome = .failure(error)
+            }
+            // Each message's bookkeeping stands alone: a database error on one leaves the others'
+            // alone, and a message the gateway accepted is never scheduled again (if marking it
+            // fails, its lease runs out and the gateway sees the same key once more).
+            do {
+                switch outcome {
+                case .success:
+                    try await database.transaction { db in try await OutboxRepository.markSent(message, at: Date(), in: db) }
+                    sent += 1
+                case .failure(let error):
+                    let retryAt = message.attempts < maxAttempts
+                        ? now.addingTimeInterval(retryBase * pow(2, Double(message.attempts - 1))) : nil
+                    try await database.transaction { db in
+                        try await OutboxRepository.markFailed(message, error: "\(type(of: error)): \(error)", retryAt: retryAt, at: now, in: db)
+                    }
                 }
+            } catch {
+                failedBookkeeping += 1
             }
         }
+        if failedBookkeeping > 0 { throw DatabaseError("\(failedBookkeeping) outbox message(s) could not be marked") }
         return sent
     }
 }

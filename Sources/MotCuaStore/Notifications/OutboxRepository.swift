@@ -14,9 +14,10 @@ public struct OutboxMessage: Sendable, Equatable {
 
 /// The notification outbox: written with the status change, drained by `NotificationSender`.
 public enum OutboxRepository {
-    /// A claimed message waits here while it is being sent: it is not due again, so a crash after
-    /// the gateway accepted it cannot lead to a second send.
-    static let inFlight: Int64 = 1 << 62
+    /// A claimed message is not due again until this lease runs out: long enough that a sender
+    /// never races itself, short enough that a message claimed by a sender that crashed is sent
+    /// after all (with the same key, so a gateway that got the first attempt drops the second).
+    static let lease: TimeInterval = 10 * 60
 
     /// Queues the message for the event on every channel the applicant can be reached on.
     static func enqueue(code: String, sequence: Int, event: DossierEvent, state: DossierState, applicant: Applicant,
@@ -47,7 +48,8 @@ public enum OutboxRepository {
             let sequence = try row.decode(column: "event_sequence", as: Int.self)
             let channel = try row.decode(column: "channel", as: String.self)
             let won = try await db.update("notification_outbox")
-                .set("next_attempt_ms", to: SQLBind(inFlight)).set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1"))
+                .set("next_attempt_ms", to: SQLBind(AccountRepository.milliseconds(now.addingTimeInterval(lease))))
+                .set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1"))
                 .where("dossier_code", .equal, code).where("event_sequence", .equal, sequence).where("channel", .equal, channel)
                 .where("next_attempt_ms", .lessThanOrEqual, nowMs).where("sent_ms", .is, SQLLiteral.null)
                 .returning("recipient", "body", "attempts").first()
