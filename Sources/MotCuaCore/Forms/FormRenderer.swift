@@ -42,7 +42,7 @@ public enum FormRenderer {
     static func receipt(_ input: FormInput, _ event: DossierEvent) -> String {
         let documents = input.documents.isEmpty ? "<li>(Theo danh mục thành phần hồ sơ của thủ tục)</li>"
             : input.documents.map { "<li>\(escape($0))</li>" }.joined()
-        let fees = (input.state.fees ?? []).map { "<li>\(escape($0.name))\($0.item.map { " (\(escape($0)))" } ?? ""): \(money($0.amountVnd))</li>" }
+        let fees = (input.state.fees ?? []).map { "<li>\(escape($0.name))\($0.item.map { " (\(escape($0)))" } ?? ""): \(Money.label($0.amountVnd))</li>" }
         return """
             <p>\(escape(input.agencyNames[input.receivingAgency] ?? input.receivingAgency)) tiếp nhận hồ sơ của:</p>
             <table class="fields">\(applicantLines(input))\(row("Nội dung yêu cầu giải quyết", input.procedureName))</table>
@@ -51,7 +51,7 @@ public enum FormRenderer {
             <p>3. Thời gian giải quyết hồ sơ theo quy định: tính theo ngày làm việc, trừ thời gian tạm dừng.</p>
             <p>4. Thời gian nhận hồ sơ: <strong>\(dateTime(event.at))</strong>.</p>
             <p>5. Thời gian trả kết quả giải quyết hồ sơ: <strong>\(dateTime(input.state.originalAppointment ?? input.state.appointment))</strong>.</p>
-            <p>6. Phí, lệ phí phải nộp: \(fees.isEmpty ? "không" : "<ul>\(fees.joined())</ul>Tổng: <strong>\(money(input.state.feesDueVnd))</strong>")</p>
+            <p>6. Phí, lệ phí phải nộp: \(fees.isEmpty ? "không" : "<ul>\(fees.joined())</ul>Tổng: <strong>\(Money.label(input.state.feesDueVnd))</strong>")</p>
             <p>7. Đăng ký nhận kết quả tại: \(escape(input.agencyNames[input.receivingAgency] ?? input.receivingAgency)).</p>
             <p>Mã hồ sơ để tra cứu: <strong>\(escape(input.code))</strong> (kèm 4 số cuối số định danh hoặc số điện thoại).</p>
             """
@@ -195,15 +195,6 @@ public enum FormRenderer {
         return "\(pad(minutes / 60, 2)) giờ \(pad(minutes % 60, 2)) phút, ngày \(pad(d, 2))/\(pad(m, 2))/\(y)"
     }
 
-    static func money(_ amount: Int) -> String {
-        var digits = String(amount), grouped = ""
-        while digits.count > 3 {
-            grouped = "." + digits.suffix(3) + grouped
-            digits.removeLast(3)
-        }
-        return digits + grouped + " đồng"
-    }
-
     static func parse(_ text: String) -> Date? { try? Date(text, strategy: .iso8601) }
 
     static func roleLabel(_ role: DossierRole) -> String {
@@ -217,7 +208,7 @@ public enum FormRenderer {
         }
     }
 
-    static func commandLabel(_ command: String) -> String {
+    public static func commandLabel(_ command: String) -> String {
         [
             "submit": "Nộp hồ sơ", "accept": "Tiếp nhận", "refuse": "Từ chối tiếp nhận", "request_supplement": "Yêu cầu bổ sung",
             "receive_supplement": "Nhận hồ sơ bổ sung", "forward": "Chuyển bước tiếp theo", "send_back": "Trả lại bước trước",

@@ -18,6 +18,13 @@ public func buildRouter(_ environment: AppEnvironment) -> Router<AppRequestConte
     DocumentRoutes(environment: environment).register(on: api)
     FormRoutes(environment: environment).register(on: api)
     OpenAPIRoute.register(on: router)
+    // The browser's pages: every error among them is a page, not a problem document.
+    let kit = PageKit(environment: environment)
+    router.middlewares.add(PageErrorMiddleware(kit: kit))
+    StaticFiles.register(on: router)
+    PublicPages(kit: kit).register(on: router)
+    AccountPages(kit: kit).register(on: router)
+    DossierPages(kit: kit).register(on: router)
     return router
 }
 

@@ -107,6 +107,14 @@ struct DocumentRoutes {
 struct FormRoutes {
     let environment: AppEnvironment
 
+    /// A form runs no script at all, whatever its data holds.
+    static func htmlResponse(_ html: String) -> Response {
+        Response(status: .ok, headers: [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "private, no-store", .xContentTypeOptions: "nosniff",
+            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ], body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
     func register(on api: RouterGroup<AppRequestContext>) {
         api.get("dossiers/{code}/forms/{form}") { request, context -> Response in
             let caller = try await environment.auth.require(request)
@@ -119,11 +127,7 @@ struct FormRoutes {
             } catch FormRenderer.Failure.notIssued(let kind) {
                 throw Problem.conflict("form.not_issued", "Hồ sơ chưa có \(kind.title.lowercased()) (mẫu số \(kind.rawValue))")
             }
-            // A form runs no script at all, whatever its data holds.
-            return Response(status: .ok, headers: [
-                .contentType: "text/html; charset=utf-8", .cacheControl: "private, no-store",
-                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-            ], body: .init(byteBuffer: ByteBuffer(string: html)))
+            return Self.htmlResponse(html)
         }
     }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import MotCuaCore
+import MotCuaStore
+
+/// A citizen's dossiers, an officer's inbox, one dossier with its history, and its forms to print.
+/// Access is the dossier service's, as for the API.
+struct DossierPages {
+    let kit: PageKit
+    var environment: AppEnvironment { kit.environment }
+    var service: DossierService { environment.dossiers }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("ho-so-cua-toi") { request, _ -> Response in
+            let caller = try await kit.requireCaller(request)
+            guard caller.account.role == .citizen else { return PageKit.redirect("/can-bo/ho-so") }
+            let dossiers = try await service.mine(caller.viewer, before: nil, limit: 100)
+            let rows = dossiers.map { ["code": $0.code, "statusLabel": $0.state.status.label,
+                                       "appointment": PageKit.dateTime($0.state.appointment)] }
+            return kit.page("mine", title: "mine_title", ["dossiers": rows, "has_dossiers": !rows.isEmpty], request: request, caller: caller)
+        }
+        router.get("can-bo/ho-so") { request, _ -> Response in
+            let caller = try await kit.requireCaller(request)
+            guard caller.viewer.isOfficer else { throw PageError(status: .forbidden, messageKey: "error_forbidden") }
+            let query = request.uri.queryParameters
+            let due = query["due"].map(String.init) ?? ""
+            var after: (deadlineMs: Int64, code: String)?
+            if let cursor = query["cursor"].flatMap({ Data(base64URL: String($0)) }).flatMap({ String(data: $0, encoding: .utf8) }) {
+                let parts = cursor.split(separator: "|", maxSplits: 1)
+                if parts.count == 2, let ms = Int64(parts[0]) { after = (ms, String(parts[1])) }
+            }
+            let limit = 50
+            let found = try await service.inbox(for: caller.viewer, overdueOnly: due == "overdue", dueSoonOnly: due == "soon",
+                                                after: after, limit: limit + 1)
+            let strings = Language.of(request).language.strings
+            let now = Date()
+            let rows: [[String: Any]] = found.prefix(limit).map { dossier in
+                let time = dossier.state.stepDeadline.map {
+                    TimeStatus.of(deadline: $0, finishedAt: nil, pausedSince: dossier.state.pausedSince, now: now,
+                                  calendar: environment.calendar, dueSoonWorkingSeconds: service.policy.dueSoonWorkingSeconds)
+                } ?? .onSchedule
+                return ["code": dossier.code, "procedureCode": dossier.procedureCode, "statusLabel": dossier.state.status.label,
+                        "stepDeadline": PageKit.dateTime(dossier.state.stepDeadline), "timeStatus": time.rawValue,
+                        "timeLabel": strings["time_\(time.rawValue)"] ?? time.rawValue]
+            }
+            var page: [String: Any] = ["dossiers": rows, "has_dossiers": !rows.isEmpty, "due": due,
+                                       "dueAll": due.isEmpty, "dueSoon": due == "soon", "dueOverdue": due == "overdue"]
+            if found.count > limit, let last = found.prefix(limit).last {
+                let ms = Int64(((last.state.stepDeadline ?? .distantPast).timeIntervalSince1970 * 1000).rounded())
+                page["nextCursor"] = Data("\(ms)|\(last.code)".utf8).base64URL
+            }
+            return kit.page("inbox", title: "inbox_title", page, request: request, caller: caller)
+        }
+        router.get("ho-so/{code}") { request, context -> Response in
+            try await dossierPage(request, code: try context.parameters.require("code"))
+        }
+        router.get("ho-so/{code}/mau/{form}") { request, context -> Response in
+            let caller = try await kit.requireCaller(request)
+            guard let kind = FormKind(rawValue: try context.parameters.require("form")) else {
+                throw PageError(status: .notFound, messageKey: "error_not_found")
+            }
+            let html: String
+            do {
+                html = try await service.form(kind, of: try context.parameters.require("code"), by: caller.viewer)
+            } catch FormRenderer.Failure.notIssued {
+                throw PageError(status: .notFound, messageKey: "error_not_found")
+            }
+            return FormRoutes.htmlResponse(html)
+        }
+    }
+
+    func dossierPage(_ request: Request, code: String) async throws -> Response {
+            let caller = try await kit.requireCaller(request)
+            let dossier = try await service.view(code, by: caller.viewer)
+            let events = try await service.history(code, by: caller.viewer)
+            let documents = try await service.documents(of: code, by: caller.viewer)
+            let strings = Language.of(request).language.strings
+            let (procedureName, process, agencyName) = try await environment.database.withConnection { db in
+                let stored = try await CatalogueRepository.find(dossier.procedureCode, in: db)
+                let agency = try await AgencyRepository.find(dossier.currentAgency, in: db)?.agency.name
+                return (stored?.document.procedure.name ?? dossier.procedureCode,
+                        stored?.document.processes.first { $0.version == dossier.processVersion }, agency ?? dossier.currentAgency)
+            }
+            let body = DossierBody(dossier, process: process, calendar: environment.calendar, policy: service.policy)
+            var page: [String: Any] = [
+                "code": code, "procedureName": procedureName, "applicantName": dossier.applicant.organisationName ?? dossier.applicant.fullName,
+                "statusLabel": dossier.state.status.label, "submittedAt": PageKit.dateTime(dossier.state.submittedAt),
+                "appointment": PageKit.dateTime(dossier.state.appointment), "timeStatus": body.timeStatus ?? "",
+                "timeLabel": body.timeStatus.flatMap { strings["time_\($0)"] } ?? "", "currentAgency": agencyName,
+                "feesDue": dossier.state.feesDueVnd > 0 ? Money.label(dossier.state.feesDueVnd) : "",
+                "missing": dossier.state.missingDocuments, "has_missing": !dossier.state.missingDocuments.isEmpty,
+                "documents": documents.map { document -> [String: Any] in
+                    ["id": document.id, "label": document.label, "filename": document.filename]
+                },
+                "has_documents": !documents.isEmpty,
+            ]
+            page["events"] = events.map(Self.eventLine)
+            let issued: [FormKind] = FormKind.allCases.filter { kind in
+                guard let command = kind.command else { return true }
+                return events.contains { $0.command == command }
+            }
+            page["forms"] = issued.map { kind -> [String: Any] in ["number": kind.rawValue, "title": kind.title, "dossierCode": code] }
+            if let step = body.step {
+                page["step"] = ["number": step.number, "name": step.name, "deadline": PageKit.dateTime(step.deadline.flatMap(parseInstant))]
+            }
+            return kit.page("dossier", title: "dossier_title", page, request: request, caller: caller, titleSuffix: code)
+    }
+
+    static func eventLine(_ event: DossierEvent) -> [String: Any] {
+        ["at": PageKit.dateTime(event.at), "label": FormRenderer.commandLabel(event.command), "status": event.toStatus.label,
+         "reason": event.reason ?? ""]
+    }
+}
