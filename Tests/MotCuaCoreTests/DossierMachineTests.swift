@@ -117,7 +117,10 @@ import Testing
                 }
                 transitions += 1
                 log.append("\(WorkingCalendar.iso8601(now)) \(command.name) \(state.status.rawValue)→\(next.status.rawValue) appt=\(next.appointment.map(WorkingCalendar.iso8601) ?? "-") from=\(next.countingFrom.map(WorkingCalendar.iso8601) ?? "-")")
-                #expect(!state.status.isFinal, "\(command.name) applied to a final dossier")
+                // Only the applicant's rating follows a returned dossier, once, and changes nothing else.
+                #expect(!state.status.isFinal || (command.name == "rate" && state.status == .returned && state.rating == nil),
+                        "\(command.name) applied to a final dossier")
+                if command.name == "rate" { #expect(next.status == state.status && next.appointment == state.appointment) }
                 #expect(event.fromStatus == state.status && event.toStatus == next.status)
                 #expect((next.pausedSince != nil) == (next.status.stopsTheClock && next.appointment != nil))
                 #expect(next.supplementRequests <= Self.context.policy.maxSupplementRequests)
@@ -144,6 +147,21 @@ import Testing
         #expect(clockChecks > 500 && resumed > 10, "\(clockChecks) checks, \(resumed) after a pause")
     }
 
+    @Test func commandsAvailableToARole() throws {
+        var state = DossierState(channel: .online, processVersion: 1, submittedAt: Date())
+        #expect(DossierCommand.available(to: .intakeOfficer, for: state, stepCount: 3) == ["accept", "refuse", "request_supplement", "withdraw"])
+        #expect(DossierCommand.available(to: .citizen, for: state, stepCount: 3) == ["withdraw"])
+        state.status = .processing
+        state.stepIndex = 2
+        #expect(DossierCommand.available(to: .leader, for: state, stepCount: 3) == ["send_back", "approve", "stop", "apologise"])
+        state.approved = true
+        #expect(DossierCommand.available(to: .processingOfficer, for: state, stepCount: 3).contains("mark_result_ready"))
+        state.status = .returned
+        #expect(DossierCommand.available(to: .citizen, for: state, stepCount: 3) == ["rate"])
+        state.rating = Rating(level: .satisfied)
+        #expect(DossierCommand.available(to: .citizen, for: state, stepCount: 3).isEmpty)
+    }
+
     func randomCommand(_ rng: inout SplitMix64, now: Date, state: DossierState) -> DossierCommand {
         let later = (state.appointment ?? now).addingTimeInterval(Double(Int.random(in: -86_400...(5 * 86_400), using: &rng)))
         let options: [DossierCommand] = [
@@ -153,7 +171,9 @@ import Testing
             .withdraw(reason: "Rút"), .apologise(reason: "Trễ", newAppointment: later),
         ]
         // Lean towards moving forward so that sequences reach the later statuses.
-        if Int.random(in: 0..<3, using: &rng) == 0 { return [.accept, .forward(note: nil), .approve, .markResultReady].randomElement(using: &rng)! }
-        return options.randomElement(using: &rng)!
+        let drawn: DossierCommand = Int.random(in: 0..<3, using: &rng) == 0
+            ? [.accept, .forward(note: nil), .approve, .markResultReady].randomElement(using: &rng)! : options.randomElement(using: &rng)!
+        // A returned dossier is rated (drawn after the rest, so the other draws stay as they were).
+        return state.status == .returned ? .rate(Rating(level: .satisfied, comment: "Tốt")) : drawn
     }
 }

@@ -18,7 +18,7 @@ import Testing
 
     /// How a dossier is brought to where a command can be tried on it.
     enum Prep {
-        case submitted, accepted, supplementRequested, atFinance, paymentRequested, atLastStep, approved, resultReady
+        case submitted, accepted, supplementRequested, atFinance, paymentRequested, atLastStep, approved, resultReady, returned
     }
 
     struct Command {
@@ -43,6 +43,7 @@ import Testing
         Command(verb: "stop", prep: .accepted, body: #"{"reason":"Dừng"}"#, allowed: ["centreLeader"]),
         Command(verb: "withdraw", prep: .submitted, body: #"{"reason":"Rút"}"#, allowed: ["citizen", "intake"]),
         Command(verb: "apologise", prep: .accepted, body: "", allowed: ["centreLeader"]),
+        Command(verb: "rate", prep: .returned, body: #"{"rating":"very_satisfied","comment":"Nhanh, chu đáo"}"#, allowed: ["citizen"]),
     ]
 
     /// A fresh dossier of the citizen's, brought to `prep` through the service.
@@ -63,12 +64,13 @@ import Testing
         case .atFinance, .paymentRequested:
             try await act(.forward(note: nil), "intake")
             if prep == .paymentRequested { try await act(.requestPayment(amountVnd: 50_000, reason: "Lệ phí"), "specialist") }
-        case .atLastStep, .approved, .resultReady:
+        case .atLastStep, .approved, .resultReady, .returned:
             try await act(.forward(note: nil), "intake")
             try await act(.forward(note: nil), "specialist")
             try await act(.forward(note: nil), "specialist")
             if prep != .atLastStep { try await act(.approve, "centreLeader") }
-            if prep == .resultReady { try await act(.markResultReady, "intake") }
+            if prep == .resultReady || prep == .returned { try await act(.markResultReady, "intake") }
+            if prep == .returned { try await act(.returnResult, "intake") }
         }
         return dossier
     }

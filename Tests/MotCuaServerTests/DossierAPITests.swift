@@ -93,16 +93,24 @@ import Testing
             #expect(ready.body["status"] as? Int == 9 && ready.body["finishedAt"] != nil)
             let returned = try await app.call(.post, "/api/v1/dossiers/\(code)/return-result", as: "intake", version: 10)
             #expect(returned.body["status"] as? Int == 10 && returned.body["timeStatus"] as? String != nil)
+            // The applicant rates it, once; an officer cannot.
+            #expect(try await app.call(.post, "/api/v1/dossiers/\(code)/rate", as: "intake", json: #"{"rating":"satisfied"}"#, version: 11)
+                .status == .forbidden)
+            let rated = try await app.call(.post, "/api/v1/dossiers/\(code)/rate", as: "citizen",
+                                           json: #"{"rating":"very_satisfied","comment":"Cán bộ hướng dẫn tận tình"}"#, version: 11)
+            #expect(rated.status == .ok && (rated.body["rating"] as? [String: Any])?["level"] as? String == "very_satisfied", "\(rated.text)")
+            let twice = try await app.call(.post, "/api/v1/dossiers/\(code)/rate", as: "citizen", json: #"{"rating":"satisfied"}"#, version: 12)
+            #expect(twice.status == .conflict && twice.body["code"] as? String == "dossier.already_rated")
             // Nothing more can happen to a returned dossier.
             let late = try await app.call(.post, "/api/v1/dossiers/\(code)/request-supplement", as: "intake",
-                                          json: #"{"missing":["x"],"reason":"x"}"#, version: 11)
+                                          json: #"{"missing":["x"],"reason":"x"}"#, version: 12)
             #expect(late.status == .conflict && late.body["code"] as? String == "dossier.not_in_status")
 
             // The history holds every command, in order.
             let events = try await app.call(.get, "/api/v1/dossiers/\(code)/events", as: "citizen")
             #expect((events.body["items"] as? [[String: Any]])?.compactMap { $0["command"] as? String } == [
                 "submit", "accept", "request_supplement", "receive_supplement", "forward", "apologise", "forward", "forward",
-                "approve", "mark_result_ready", "return_result",
+                "approve", "mark_result_ready", "return_result", "rate",
             ])
 
             // The forms: the receipt, the supplement request, the apology and the control slip; no refusal or stop notice.

@@ -27,6 +27,8 @@ public enum DossierCommand: Hashable, Sendable {
     case withdraw(reason: String)
     /// A coming delay: an apology and one new appointment (form 04), before the appointment passes.
     case apologise(reason: String, newAppointment: Date)
+    /// The applicant's satisfaction with a returned dossier, once.
+    case rate(Rating)
 
     public var name: String {
         switch self {
@@ -44,6 +46,7 @@ public enum DossierCommand: Hashable, Sendable {
         case .stop: return "stop"
         case .withdraw: return "withdraw"
         case .apologise: return "apologise"
+        case .rate: return "rate"
         }
     }
 
@@ -62,6 +65,7 @@ public enum DossierCommand: Hashable, Sendable {
         case .stop: return [.accepted, .processing, .supplementRequested, .paymentRequested]
         case .withdraw: return [.submitted, .accepted, .processing, .supplementRequested, .paymentRequested]
         case .apologise: return [.accepted, .processing, .supplementRequested, .paymentRequested]
+        case .rate: return [.returned]
         }
     }
 
@@ -76,6 +80,55 @@ public enum DossierCommand: Hashable, Sendable {
         case .approve, .stop: return [.leader]
         case .withdraw: return [.citizen, .intakeOfficer]
         case .apologise: return [.processingOfficer, .leader]
+        case .rate: return [.citizen]
         }
+    }
+
+    /// One of each command, to ask which are open to someone.
+    static let samples: [DossierCommand] = [
+        .accept, .refuse(reason: ""), .requestSupplement(missing: [], reason: ""), .receiveSupplement, .forward(note: nil),
+        .sendBack(reason: ""), .requestPayment(amountVnd: 0, reason: ""), .recordPayment(reference: ""), .approve, .markResultReady,
+        .returnResult, .stop(reason: ""), .withdraw(reason: ""), .apologise(reason: "", newAppointment: Date()),
+        .rate(Rating(level: .satisfied)),
+    ]
+
+    /// The names of the commands a role may give a dossier as it stands, in the order of the life
+    /// cycle (the rules of each command, a reason or a limit, are still checked when it is given).
+    public static func available(to role: DossierRole, for state: DossierState, stepCount: Int) -> [String] {
+        samples.filter { command in
+            guard command.allowedIn.contains(state.status), command.allowedRoles.contains(role) else { return false }
+            let step = state.stepIndex ?? -1
+            switch command {
+            case .forward: return step + 1 < stepCount
+            case .sendBack: return step > 0
+            case .approve: return step == stepCount - 1 && !state.approved
+            case .markResultReady: return state.approved
+            case .rate: return state.rating == nil
+            default: return true
+            }
+        }.map(\.name)
+    }
+}
+
+/// How satisfied the applicant was (the three levels of the national satisfaction survey).
+public struct Rating: Codable, Hashable, Sendable {
+    public enum Level: String, Codable, Sendable, CaseIterable {
+        case verySatisfied = "very_satisfied", satisfied, notSatisfied = "not_satisfied"
+
+        public var label: String {
+            switch self {
+            case .verySatisfied: return "Rất hài lòng"
+            case .satisfied: return "Hài lòng"
+            case .notSatisfied: return "Không hài lòng"
+            }
+        }
+    }
+
+    public let level: Level
+    public let comment: String?
+
+    public init(level: Level, comment: String? = nil) {
+        self.level = level
+        self.comment = comment
     }
 }

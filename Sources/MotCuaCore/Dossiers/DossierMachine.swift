@@ -171,6 +171,14 @@ public enum DossierMachine {
             next.status = command.name == "stop" ? .stopped : .withdrawn
             next.finishedAt = now
 
+        case .rate(let rating):
+            guard state.rating == nil else { throw DossierError("dossier.already_rated", "Hồ sơ đã được đánh giá") }
+            let comment = rating.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard (comment?.count ?? 0) <= 1000 else { throw DossierError("dossier.comment_too_long", "Ý kiến tối đa 1000 ký tự") }
+            next.rating = Rating(level: rating.level, comment: comment?.isEmpty == true ? nil : comment)
+            data["rating"] = rating.level.rawValue
+            reason = next.rating?.comment
+
         case .apologise(let text, let newAppointment):
             reason = try requireReason(text)
             guard let appointment = state.appointment else {

@@ -30,6 +30,8 @@ public struct DossierState: Codable, Hashable, Sendable {
     public var finishedAt: Date?
     /// Fees and charges due, fixed at submission.
     public var fees: [FeeLine]?
+    /// The applicant's rating once the result was returned.
+    public var rating: Rating?
 
     public var feesDueVnd: Int { (fees ?? []).reduce(0) { $0 + $1.amountVnd } }
 

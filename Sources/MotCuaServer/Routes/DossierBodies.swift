@@ -37,6 +37,7 @@ struct DossierBody: Encodable, Sendable {
     let feesDueVnd: Int
     let paymentDueVnd: Int?
     let finishedAt: String?
+    let rating: Rating?
     let version: Int
 
     init(_ dossier: StoredDossier, process: ProcessVersion?, calendar: WorkingCalendar, policy: DossierPolicy, now: Date = Date()) {
@@ -78,6 +79,7 @@ struct DossierBody: Encodable, Sendable {
         feesDueVnd = state.feesDueVnd
         paymentDueVnd = state.paymentDueVnd
         finishedAt = state.finishedAt.map(WorkingCalendar.iso8601)
+        rating = state.rating
         version = dossier.version
     }
 }

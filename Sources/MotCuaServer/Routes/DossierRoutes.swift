@@ -40,6 +40,8 @@ struct DossierRoutes {
         var amountVnd: Int?
         var reference: String?
         var newAppointment: String?
+        var rating: String?
+        var comment: String?
     }
 
     /// The commands by the verb in their path.
@@ -71,6 +73,12 @@ struct DossierRoutes {
                 throw fieldError("newAppointment", "format", "Thời điểm ISO 8601 có múi giờ, ví dụ 2026-12-01T08:00:00+07:00")
             }
             return .apologise(reason: input.reason ?? "", newAppointment: date)
+        }),
+        ("rate", { input in
+            guard let level = input.rating.flatMap(Rating.Level.init(rawValue:)) else {
+                throw fieldError("rating", input.rating == nil ? "required" : "enum", "Một trong: very_satisfied, satisfied, not_satisfied")
+            }
+            return .rate(Rating(level: level, comment: input.comment))
         }),
     ]
 
