@@ -25,6 +25,7 @@ public func buildRouter(_ environment: AppEnvironment) -> Router<AppRequestConte
     PublicPages(kit: kit).register(on: router)
     AccountPages(kit: kit).register(on: router)
     DossierPages(kit: kit).register(on: router)
+    ApplyPages(kit: kit).register(on: router)
     return router
 }
 

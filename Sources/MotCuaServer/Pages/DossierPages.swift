@@ -54,6 +54,9 @@ struct DossierPages {
         router.get("ho-so/{code}") { request, context -> Response in
             try await dossierPage(request, code: try context.parameters.require("code"))
         }
+        router.post("ho-so/{code}/{verb}") { request, context -> Response in
+            try await act(request, code: try context.parameters.require("code"), verb: try context.parameters.require("verb"))
+        }
         router.get("ho-so/{code}/mau/{form}") { request, context -> Response in
             let caller = try await kit.requireCaller(request)
             guard let kind = FormKind(rawValue: try context.parameters.require("form")) else {
@@ -100,10 +103,75 @@ struct DossierPages {
                 return events.contains { $0.command == command }
             }
             page["forms"] = issued.map { kind -> [String: Any] in ["number": kind.rawValue, "title": kind.title, "dossierCode": code] }
+            let stepCount = process?.steps.count ?? 0
+            let verbs = caller.viewer.isOfficer && !caller.viewer.agencies.contains(dossier.currentAgency) ? []
+                : DossierCommand.available(to: caller.account.role, for: dossier.state, stepCount: stepCount)
+            page["actions"] = verbs.map { name in Self.action(name, code: code, version: dossier.version, strings: strings) }
+            page["has_actions"] = !verbs.isEmpty
+            page["canUpload"] = (try? await service.checkMayAttach(to: code, by: caller.viewer)) != nil
+            page["maxBytes"] = environment.documents.maxBytes
+            if let rating = dossier.state.rating {
+                page["rating"] = (strings["rating_\(rating.level.rawValue)"] ?? rating.level.label) + (rating.comment.map { ": \($0)" } ?? "")
+            }
+            if let done = request.uri.queryParameters["done"].map(String.init) {
+                page["done"] = strings["action_\(done.replacingOccurrences(of: "-", with: "_"))"] ?? ""
+            }
             if let step = body.step {
                 page["step"] = ["number": step.number, "name": step.name, "deadline": PageKit.dateTime(step.deadline.flatMap(parseInstant))]
             }
             return kit.page("dossier", title: "dossier_title", page, request: request, caller: caller, titleSuffix: code)
+    }
+
+    /// One action's form: which fields it needs and its label.
+    static func action(_ name: String, code: String, version: Int, strings: [String: String]) -> [String: Any] {
+        [
+            "verb": name.replacingOccurrences(of: "_", with: "-"), "label": strings["action_\(name)"] ?? name, "dossierCode": code,
+            "version": version, "needsMissing": name == "request_supplement", "needsAmount": name == "request_payment",
+            "needsReference": name == "record_payment", "needsDate": name == "apologise", "needsRating": name == "rate",
+            "needsNote": name == "forward",
+            "needsReason": ["refuse", "request_supplement", "send_back", "request_payment", "stop", "withdraw", "apologise"].contains(name),
+        ]
+    }
+
+    /// A command from a page's form: the same commands, rules and access as the API.
+    func act(_ request: Request, code: String, verb: String) async throws -> Response {
+        let form = try await PageKit.form(request)
+        try PageKit.checkCSRF(request, form["csrf"])
+        let caller = try await kit.requireCaller(request)
+        guard let make = DossierRoutes.commands.first(where: { $0.verb == verb })?.make else {
+            throw PageError(status: .notFound, messageKey: "error_not_found")
+        }
+        func text(_ name: String) -> String? {
+            let value = (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            return value.isEmpty ? nil : value
+        }
+        var input = DossierRoutes.CommandInput()
+        input.reason = text("reason")
+        input.note = text("note")
+        input.missing = text("missing")?.split(whereSeparator: \.isNewline).map(String.init)
+        input.amountVnd = text("amountVnd").flatMap { Int($0.filter(\.isNumber)) }
+        input.reference = text("reference")
+        // A datetime-local field has no zone: it is Vietnam time.
+        input.newAppointment = text("newAppointment").map { $0.count == 16 ? "\($0):00+07:00" : "\($0)+07:00" }
+        input.rating = text("rating")
+        input.comment = text("comment")
+        guard let version = text("version").flatMap(Int.init) else { throw PageError(status: .badRequest, messageKey: "error_invalid") }
+        let command: DossierCommand
+        do {
+            command = try make(input)
+        } catch let problem as Problem {
+            throw PageError(status: .unprocessableContent, messageKey: "error_invalid", detail: problem.errors.map(\.message).joined(separator: "; "),
+                            back: "/ho-so/\(code)")
+        }
+        do {
+            _ = try await service.act(command, on: code, expectedVersion: version, by: caller.viewer)
+        } catch StoreError.staleVersion {
+            throw PageError(status: .conflict, messageKey: "error_invalid", detail: "Hồ sơ vừa được người khác cập nhật; vui lòng mở lại trang hồ sơ.",
+                            back: "/ho-so/\(code)")
+        } catch let error as DossierError where !error.code.hasPrefix("auth.") {
+            throw PageError(status: .conflict, messageKey: "error_invalid", detail: error.message, back: "/ho-so/\(code)")
+        }
+        return PageKit.redirect("/ho-so/\(code)?done=\(verb)")
     }
 
     static func eventLine(_ event: DossierEvent) -> [String: Any] {

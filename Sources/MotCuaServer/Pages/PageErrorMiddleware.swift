@@ -24,6 +24,7 @@ struct PageErrorMiddleware: RouterMiddleware {
             }
             var page: [String: Any] = ["message": Language.of(request).language.strings[key] ?? key, "signIn": status == .unauthorized]
             if let detail { page["detail"] = detail }
+            page["back"] = (error as? PageError)?.back ?? "/"
             return kit.page("error", title: "error_title", page, request: request, caller: await kit.caller(request), status: status)
         }
     }

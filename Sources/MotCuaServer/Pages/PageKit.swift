@@ -10,6 +10,8 @@ struct PageError: Error {
     /// A key of the interface strings.
     let messageKey: String
     var detail: String?
+    /// Where "back" leads (home when nil).
+    var back: String?
 }
 
 /// What every page shares: the layout, the language, the signed-in person, the CSRF token and

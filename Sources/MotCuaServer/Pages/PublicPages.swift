@@ -43,6 +43,7 @@ struct PublicPages {
                 "documents": procedure.documents.map { ["name": $0.name, "copies": $0.copies, "required": $0.requirement == .mandatory,
                                                         "condition": $0.condition ?? ""] as [String: Any] },
                 "fees": fees, "has_fees": !fees.isEmpty, "agencies": names, "legalBasis": procedure.legalBasis,
+                "online": procedure.channels.contains(.online),
             ]
             return kit.page("procedure", title: procedure.name, page, request: request, caller: await kit.caller(request))
         }

@@ -33,6 +33,8 @@ struct DossierRoutes {
 
     /// The fields any command may carry; each command names the ones it needs.
     struct CommandInput: Decodable {
+        init() {}
+
         var expectedVersion: Int?
         var reason: String?
         var note: String?
