@@ -26,6 +26,7 @@ public func buildRouter(_ environment: AppEnvironment) -> Router<AppRequestConte
     AccountPages(kit: kit).register(on: router)
     DossierPages(kit: kit).register(on: router)
     ApplyPages(kit: kit).register(on: router)
+    LeaderPages(kit: kit).register(on: router)
     return router
 }
 

@@ -12,7 +12,7 @@ struct ApplyPages {
     static let fields: [(name: String, label: String, type: String, autocomplete: String, required: Bool)] = [
         ("fullName", "full_name", "text", "name", true), ("citizenId", "citizen_id", "text", "off", true),
         ("phone", "phone", "tel", "tel", true), ("email", "email", "email", "email", false),
-        ("address", "address", "text", "street-address", false),
+        ("address", "address", "text", "address-line1", false),
     ]
 
     func register(on router: Router<AppRequestContext>) {

@@ -50,7 +50,7 @@ struct PageKit: Sendable {
         var user: [String: Any]?
         if let account = caller?.account {
             user = ["name": account.fullName, "citizen": account.role == .citizen,
-                    "officer": [.intakeOfficer, .processingOfficer, .leader].contains(account.role)]
+                    "officer": [.intakeOfficer, .processingOfficer, .leader].contains(account.role), "leader": account.role == .leader]
         }
         var query = request.uri.queryParameters.filter { $0.key != "lang" }.map { "\($0.key)=\(Self.urlEncoded(String($0.value)))" }
         query.append("lang=\(language.other.rawValue)")
