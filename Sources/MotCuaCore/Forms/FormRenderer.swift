@@ -143,6 +143,8 @@ public enum FormRenderer {
         table.grid { border-collapse: collapse; width: 100%; font-size: 11pt; } table.grid th, table.grid td { border: 1px solid #000; padding: 3pt; vertical-align: top; }
         .signatures { display: flex; justify-content: space-between; margin-top: 24pt; text-align: center; } .signatures div { width: 45%; }
         .signatures em { display: block; margin-bottom: 48pt; }
+        @media screen and (max-width: 600px) { body { font-size: 11pt; padding: 0 8px; } .header { flex-direction: column; }
+          .header div { width: 100%; } table.grid { font-size: 9pt; } td, th { overflow-wrap: anywhere; } }
         """
 
     static func page(kind: FormKind, agency: String, code: String, issuedAt: Date, body: String, signer: String, applicantSigns: Bool) -> String {
@@ -151,7 +153,7 @@ public enum FormRenderer {
         let applicant = applicantSigns ? "<div><strong>NGƯỜI NỘP HỒ SƠ</strong><em>(Ký và ghi rõ họ tên)</em></div>" : "<div></div>"
         return """
             <!DOCTYPE html>
-            <html lang="vi"><head><meta charset="utf-8"><title>Mẫu số \(kind.rawValue) – \(escape(code))</title><style>\(style)</style></head>
+            <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Mẫu số \(kind.rawValue) – \(escape(code))</title><style>\(style)</style></head>
             <body>
             <p class="form-no">Mẫu số \(kind.rawValue)</p>
             <div class="header"><div><strong>\(escape(agency.uppercased()))</strong><br>Số: \(escape(code))</div>

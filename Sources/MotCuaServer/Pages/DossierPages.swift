@@ -30,8 +30,9 @@ struct DossierPages {
                 if parts.count == 2, let ms = Int64(parts[0]) { after = (ms, String(parts[1])) }
             }
             let limit = 50
+            let procedure = query["procedure"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
             let found = try await service.inbox(for: caller.viewer, overdueOnly: due == "overdue", dueSoonOnly: due == "soon",
-                                                after: after, limit: limit + 1)
+                                                procedureCode: procedure.isEmpty ? nil : procedure, after: after, limit: limit + 1)
             let strings = Language.of(request).language.strings
             let now = Date()
             let rows: [[String: Any]] = found.prefix(limit).map { dossier in
@@ -43,7 +44,7 @@ struct DossierPages {
                         "stepDeadline": PageKit.dateTime(dossier.state.stepDeadline), "timeStatus": time.rawValue,
                         "timeLabel": strings["time_\(time.rawValue)"] ?? time.rawValue]
             }
-            var page: [String: Any] = ["dossiers": rows, "has_dossiers": !rows.isEmpty, "due": due,
+            var page: [String: Any] = ["dossiers": rows, "has_dossiers": !rows.isEmpty, "due": due, "procedure": procedure,
                                        "dueAll": due.isEmpty, "dueSoon": due == "soon", "dueOverdue": due == "overdue"]
             if found.count > limit, let last = found.prefix(limit).last {
                 let ms = Int64(((last.state.stepDeadline ?? .distantPast).timeIntervalSince1970 * 1000).rounded())
