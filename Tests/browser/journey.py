@@ -46,13 +46,13 @@ def browser(width, height):
     return driver
 
 
-def check(driver, name):
-    """Screenshot, 360-pixel fit, no serious accessibility violation, Vietnamese, no stack trace."""
+def check(driver, name, language="vi"):
+    """Screenshot, 360-pixel fit, no serious accessibility violation, the language, no stack trace."""
     shot_number[0] += 1
     driver.save_screenshot(os.path.join(SHOTS, f"{shot_number[0]:02d}-{name}.png"))
     html = driver.page_source
-    if 'lang="vi"' not in html:
-        problems.append(f"{name}: not in Vietnamese")
+    if f'lang="{language}"' not in html:
+        problems.append(f"{name}: not in the language {language}")
     if "Traceback" in html or "fatalError" in html:
         problems.append(f"{name}: shows internals")
     width = driver.execute_script("return document.documentElement.scrollWidth")
@@ -73,9 +73,9 @@ def check(driver, name):
             problems.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
 
 
-def go(driver, path, name):
+def go(driver, path, name, language="vi"):
     driver.get(BASE + path)
-    check(driver, name)
+    check(driver, name, language)
 
 
 def fill(driver, field_id, text):
@@ -129,7 +129,13 @@ def main():
         citizen.find_element(By.CSS_SELECTOR, "a[href='/thu-tuc/2.001583']").click()
         check(citizen, "thu-tuc")
         go(citizen, "/tra-cuu", "tra-cuu")
+        go(citizen, "/dang-ky", "dang-ky")
+        go(citizen, "/?lang=en", "tieng-anh", language="en")
+        if 'lang="en"' not in citizen.page_source or "Find an administrative procedure" not in citizen.page_source:
+            problems.append("the English switch does not work")
+        go(citizen, "/?lang=vi", "tieng-viet")
         sign_in(citizen, "congdan")
+        check(citizen, "ho-so-cua-toi")
         go(citizen, "/thu-tuc/2.001583/nop-ho-so", "nop-ho-so")
         citizen.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
         WebDriverWait(citizen, 10).until(EC.url_contains("/ho-so/"))
@@ -147,6 +153,8 @@ def main():
 
         # The citizen supplies it and confirms.
         go(citizen, f"/ho-so/{code}", "yeu-cau-bo-sung")
+        if "Cách bổ sung" not in citizen.page_source:
+            problems.append("the supplement request does not say how to answer it")
         upload(citizen, "Điều lệ công ty", pdf)
         act(citizen, code, "receive-supplement")
 

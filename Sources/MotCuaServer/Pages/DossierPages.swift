@@ -109,6 +109,7 @@ struct DossierPages {
                 : DossierCommand.available(to: caller.account.role, for: dossier.state, stepCount: stepCount)
             page["actions"] = verbs.map { name in Self.action(name, code: code, version: dossier.version, strings: strings) }
             page["has_actions"] = !verbs.isEmpty
+            page["citizenView"] = caller.account.role == .citizen
             page["canUpload"] = (try? await service.checkMayAttach(to: code, by: caller.viewer)) != nil
             page["maxBytes"] = environment.documents.maxBytes
             if let rating = dossier.state.rating {
