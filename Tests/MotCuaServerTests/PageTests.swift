@@ -37,7 +37,7 @@ import Testing
     static func session(_ app: DossierApp, _ who: String) async throws -> String {
         let draft = People.drafts[who]!
         let token = try await app.environment.accounts.signIn(username: draft.username, password: draft.password, kind: .cookie).token
-        return "motcua_session=\(token); motcua_csrf=csrf-test-token"
+        return "motcua_session=\(token); __Host-motcua_csrf=csrf-test-token"
     }
 
     @Test func homeSearchLanguageAndHeaders() async throws {
@@ -50,7 +50,7 @@ import Testing
             #expect(home.headers[.xContentTypeOptions] == "nosniff")
             // The CSRF cookie is HTTP-only, Secure and SameSite=Strict.
             let cookies = home.headers[values: .setCookie].joined(separator: "\n")
-            #expect(cookies.contains("motcua_csrf=") && cookies.contains("SameSite=Strict") && cookies.contains("HttpOnly"))
+            #expect(cookies.contains("__Host-motcua_csrf=") && cookies.contains("SameSite=Strict") && cookies.contains("HttpOnly"))
             // English by a switch, remembered in a cookie; codes do not change with the language.
             let english = try await Self.get(app, "/?q=khai%20sinh&lang=en")
             #expect(english.html.contains(#"<html lang="en">"#) && english.html.contains("Find an administrative procedure"))
@@ -89,22 +89,30 @@ import Testing
             let away = try await Self.get(app, "/ho-so-cua-toi")
             #expect(away.status == .seeOther && away.headers[.location] == "/dang-nhap?next=%2Fho-so-cua-toi")
             // Without the CSRF token the form is refused, as a page.
-            let forged = try await Self.post(app, "/dang-nhap", "username=citizen&password=\(People.password)", cookie: "motcua_csrf=abc")
+            let forged = try await Self.post(app, "/dang-nhap", "username=citizen&password=\(People.password)", cookie: "__Host-motcua_csrf=abc")
             #expect(forged.status == .forbidden && forged.html.contains("Phiên làm việc của biểu mẫu đã hết hạn"))
-            let wrong = try await Self.post(app, "/dang-nhap", "csrf=abc&username=citizen&password=sai", cookie: "motcua_csrf=abc")
+            let wrong = try await Self.post(app, "/dang-nhap", "csrf=abc&username=citizen&password=sai", cookie: "__Host-motcua_csrf=abc")
             #expect(wrong.status == .unauthorized && wrong.html.contains("Tên đăng nhập hoặc mật khẩu không đúng"))
             let signedIn = try await Self.post(app, "/dang-nhap", "csrf=abc&username=citizen&password=\(People.password)&next=%2Fho-so-cua-toi",
-                                               cookie: "motcua_csrf=abc")
+                                               cookie: "__Host-motcua_csrf=abc")
             #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/ho-so-cua-toi")
             let session = try #require(signedIn.headers[values: .setCookie].first { $0.hasPrefix("motcua_session=") })
             #expect(session.contains("HttpOnly") && session.contains("Secure"))
-            let cookie = String(session.prefix { $0 != ";" }) + "; motcua_csrf=abc"
+            let cookie = String(session.prefix { $0 != ";" }) + "; __Host-motcua_csrf=abc"
             let mine = try await Self.get(app, "/ho-so-cua-toi", cookie: cookie)
             #expect(mine.status == .ok && mine.html.contains(code) && mine.html.contains("Mới đăng ký"))
             // An open redirect is not followed.
             let elsewhere = try await Self.post(app, "/dang-nhap", "csrf=abc&username=citizen&password=\(People.password)&next=%2F%2Fevil.example",
-                                                cookie: "motcua_csrf=abc")
+                                                cookie: "__Host-motcua_csrf=abc")
             #expect(elsewhere.headers[.location] == "/ho-so-cua-toi")
+            // Nor one hidden behind a tab, which browsers drop ("/\t/evil" would become "//evil").
+            let tabbed = try await Self.post(app, "/dang-nhap", "csrf=abc&username=citizen&password=\(People.password)&next=%2F%09%2Fevil.example",
+                                             cookie: "__Host-motcua_csrf=abc")
+            #expect(tabbed.headers[.location] == "/ho-so-cua-toi")
+            #expect(PageKit.localPath("/ho-so/X?due=soon") == "/ho-so/X?due=soon" && PageKit.localPath("/\\evil") == nil)
+            // The way back after signing in keeps the query.
+            let filtered = try await Self.get(app, "/can-bo/ho-so?due=overdue")
+            #expect(filtered.headers[.location] == "/dang-nhap?next=%2Fcan-bo%2Fho-so%3Fdue%3Doverdue")
             // Another citizen and another agency's officer get "not found" pages; the centre's officer sees the dossier.
             let other = try await Self.get(app, "/ho-so/\(code)", cookie: try await Self.session(app, "citizen2"))
             #expect(other.status == .notFound && other.html.contains("Không tìm thấy") && other.html.contains(#"href="/""#))
@@ -142,12 +150,12 @@ import Testing
             // Registration names what is wrong next to the field, and keeps what was typed (not the password).
             let bad = try await Self.post(app, "/dang-ky",
                                           "csrf=x&fullName=Ng%C3%B4+Th%E1%BB%8B+Hoa&citizenId=999190012345&phone=0912000111&username=hoa.ngo&password=mat-khau-dai",
-                                          cookie: "motcua_csrf=x")
+                                          cookie: "__Host-motcua_csrf=x")
             #expect(bad.status == .unprocessableContent && bad.html.contains(#"id="citizenId-error""#) && bad.html.contains("Ngô Thị Hoa"))
             #expect(!bad.html.contains("mat-khau-dai"))
             let good = try await Self.post(app, "/dang-ky",
                                            "csrf=x&fullName=Ng%C3%B4+Th%E1%BB%8B+Hoa&citizenId=001190012399&phone=0912000111&username=hoa.ngo&password=mat-khau-dai",
-                                           cookie: "motcua_csrf=x")
+                                           cookie: "__Host-motcua_csrf=x")
             #expect(good.status == .seeOther && good.headers[.location] == "/dang-nhap?registered=1")
 
             // An unknown page is a page in Vietnamese with a way back; the API still answers problems.

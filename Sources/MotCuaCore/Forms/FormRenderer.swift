@@ -216,7 +216,7 @@ public enum FormRenderer {
             "receive_supplement": "Nhận hồ sơ bổ sung", "forward": "Chuyển bước tiếp theo", "send_back": "Trả lại bước trước",
             "request_payment": "Yêu cầu thực hiện nghĩa vụ tài chính", "record_payment": "Ghi nhận đã nộp", "approve": "Phê duyệt kết quả",
             "mark_result_ready": "Có kết quả", "return_result": "Trả kết quả", "stop": "Dừng xử lý", "withdraw": "Rút hồ sơ",
-            "apologise": "Xin lỗi, hẹn lại",
+            "apologise": "Xin lỗi, hẹn lại", "rate": "Đánh giá mức độ hài lòng",
         ][command] ?? command
     }
 }

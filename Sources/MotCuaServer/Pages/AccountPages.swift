@@ -94,6 +94,8 @@ struct AccountPages {
                                        "autocomplete": field.autocomplete, "required": field.required, "value": values[field.name] ?? ""]
             if let hint = field.hint { item["hint"] = strings[hint] ?? hint }
             if let error = errors[field.name] { item["error"] = error }
+            let described = [field.hint.map { _ in "\(field.name)-hint" }, errors[field.name].map { _ in "\(field.name)-error" }].compactMap { $0 }
+            if !described.isEmpty { item["describedBy"] = described.joined(separator: " ") }
             return item
         }
     }

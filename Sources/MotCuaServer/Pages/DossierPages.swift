@@ -45,6 +45,7 @@ struct DossierPages {
                         "timeLabel": strings["time_\(time.rawValue)"] ?? time.rawValue]
             }
             var page: [String: Any] = ["dossiers": rows, "has_dossiers": !rows.isEmpty, "due": due, "procedure": procedure,
+                                       "dueQuery": PageKit.urlEncoded(due), "procedureQuery": PageKit.urlEncoded(procedure),
                                        "dueAll": due.isEmpty, "dueSoon": due == "soon", "dueOverdue": due == "overdue"]
             if found.count > limit, let last = found.prefix(limit).last {
                 let ms = Int64(((last.state.stepDeadline ?? .distantPast).timeIntervalSince1970 * 1000).rounded())
@@ -115,13 +116,15 @@ struct DossierPages {
             if let rating = dossier.state.rating {
                 page["rating"] = (strings["rating_\(rating.level.rawValue)"] ?? rating.level.label) + (rating.comment.map { ": \($0)" } ?? "")
             }
-            if let done = request.uri.queryParameters["done"].map(String.init) {
-                page["done"] = strings["action_\(done.replacingOccurrences(of: "-", with: "_"))"] ?? ""
+            if let done = request.uri.queryParameters["done"].map(String.init),
+               let label = strings["action_\(done.replacingOccurrences(of: "-", with: "_"))"] {
+                page["done"] = label
             }
             if let step = body.step {
                 page["step"] = ["number": step.number, "name": step.name, "deadline": PageKit.dateTime(step.deadline.flatMap(parseInstant))]
             }
-            return kit.page("dossier", title: "dossier_title", page, request: request, caller: caller, titleSuffix: code)
+            return kit.page("dossier", title: "dossier_title", PageKit.withoutEmpty(page), request: request, caller: caller,
+                            titleSuffix: code)
     }
 
     /// One action's form: which fields it needs and its label.
@@ -177,7 +180,7 @@ struct DossierPages {
     }
 
     static func eventLine(_ event: DossierEvent) -> [String: Any] {
-        ["at": PageKit.dateTime(event.at), "label": FormRenderer.commandLabel(event.command), "status": event.toStatus.label,
-         "reason": event.reason ?? ""]
+        PageKit.withoutEmpty(["at": PageKit.dateTime(event.at), "label": FormRenderer.commandLabel(event.command),
+                              "status": event.toStatus.label, "reason": event.reason ?? ""])
     }
 }

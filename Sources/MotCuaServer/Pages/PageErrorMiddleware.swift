@@ -16,7 +16,8 @@ struct PageErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch AuthError.unauthenticated where request.method == .get {
-            return PageKit.redirect("/dang-nhap?next=\(PageKit.urlEncoded(request.uri.path))")
+            let query = request.uri.query.map { "?\($0)" } ?? ""
+            return PageKit.redirect("/dang-nhap?next=\(PageKit.urlEncoded(request.uri.path + query))")
         } catch {
             let (status, key, detail) = Self.describe(error)
             if status == .internalServerError {

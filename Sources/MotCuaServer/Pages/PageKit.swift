@@ -19,7 +19,9 @@ struct PageError: Error {
 struct PageKit: Sendable {
     let environment: AppEnvironment
 
-    static let csrfCookie = "motcua_csrf"
+    /// `__Host-`: the browser keeps it only if Secure, for `/` and set by this host, so a sibling
+    /// subdomain cannot plant a token it knows.
+    static let csrfCookie = "__Host-motcua_csrf"
     /// No inline script, no other origin: every asset is served by MotCua.
     static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
@@ -57,7 +59,7 @@ struct PageKit: Sendable {
         let title = (strings[titleKey] ?? titleKey) + (titleSuffix.map { " \($0)" } ?? "")
         var layout: [String: Any] = [
             "t": strings, "lang": language.rawValue, "otherLang": language.other.rawValue, "title": title, "body": body, "csrf": csrf,
-            "switchLanguage": "\(request.uri.path)?\(query.joined(separator: "&"))",
+            "switchLanguage": "\(Self.localPath(request.uri.path) ?? "/")?\(query.joined(separator: "&"))",
         ]
         if let user { layout["user"] = user }
         var response = Response(status: status, headers: Self.headers(contentType: "text/html; charset=utf-8"),
@@ -84,7 +86,11 @@ struct PageKit: Sendable {
 
     /// Only a local path: never `//elsewhere` or `https://elsewhere` (no open redirect).
     static func localPath(_ text: String?) -> String? {
-        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\"), !text.contains("\n") else { return nil }
+        // Printable ASCII only (browsers drop tabs and newlines, turning "/\t/x" into "//x"), starting
+        // with one slash not followed by another or by a backslash.
+        guard let text, text.hasPrefix("/"), text.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }),
+              !text.dropFirst().hasPrefix("/"), !text.dropFirst().hasPrefix("\\")
+        else { return nil }
         return text
     }
 
@@ -116,6 +122,12 @@ struct PageKit: Sendable {
 
     static func urlEncoded(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+    }
+
+    /// Mustache shows a section for any string, even an empty one: drop the empty ones so that
+    /// `{{#appointment}}…{{/appointment}}` means "when there is one".
+    static func withoutEmpty(_ context: [String: Any]) -> [String: Any] {
+        context.filter { !(($0.value as? String)?.isEmpty ?? false) }
     }
 
     /// `22/11/2026 08:00`, Vietnam time.

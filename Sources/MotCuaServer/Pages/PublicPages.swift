@@ -40,12 +40,15 @@ struct PublicPages {
             let page: [String: Any] = [
                 "code": procedure.code, "name": procedure.name, "description": procedure.description ?? "", "field": procedure.field,
                 "timeLimit": Self.timeLimit(procedure.timeLimit, strings), "onlineLevel": procedure.onlineLevel.rawValue,
-                "documents": procedure.documents.map { ["name": $0.name, "copies": $0.copies, "required": $0.requirement == .mandatory,
-                                                        "condition": $0.condition ?? ""] as [String: Any] },
+                "documents": procedure.documents.map {
+                    PageKit.withoutEmpty(["name": $0.name, "copies": $0.copies, "required": $0.requirement == .mandatory,
+                                          "condition": $0.condition ?? ""])
+                },
                 "fees": fees, "has_fees": !fees.isEmpty, "agencies": names, "legalBasis": procedure.legalBasis,
                 "online": procedure.channels.contains(.online),
             ]
-            return kit.page("procedure", title: procedure.name, page, request: request, caller: await kit.caller(request))
+            return kit.page("procedure", title: procedure.name, PageKit.withoutEmpty(page), request: request,
+                            caller: await kit.caller(request))
         }
         router.get("tra-cuu") { request, context -> Response in
             let query = request.uri.queryParameters
@@ -61,9 +64,10 @@ struct PublicPages {
                     }
                     do {
                         let found = try await environment.dossiers.track(code, lastFourDigits: digits)
-                        page["result"] = ["code": found.code, "statusLabel": found.status.label,
-                                          "submittedAt": PageKit.dateTime(found.submittedAt),
-                                          "appointment": PageKit.dateTime(found.appointment), "finishedAt": PageKit.dateTime(found.finishedAt)]
+                        page["result"] = PageKit.withoutEmpty([
+                            "code": found.code, "statusLabel": found.status.label, "submittedAt": PageKit.dateTime(found.submittedAt),
+                            "appointment": PageKit.dateTime(found.appointment), "finishedAt": PageKit.dateTime(found.finishedAt),
+                        ])
                     } catch StoreError.notFound {
                         page["notFound"] = true
                     }
