@@ -113,7 +113,7 @@ import Testing
             let page1 = try await service.inbox(for: Self.intake, limit: 2, now: Self.vnTime(23, 12))
             #expect(page1.map(\.code) == Array(codes.prefix(2)))
             let last = page1.last!
-            let page2 = try await service.inbox(for: Self.intake, after: (DossierRepository.milliseconds(last.state.stepDeadline)!, last.code),
+            let page2 = try await service.inbox(for: Self.intake, after: (StoredTime.ms(last.state.stepDeadline)!, last.code),
                                                 limit: 10, now: Self.vnTime(23, 12))
             #expect(page2.map(\.code) == Array(codes.dropFirst(2)))
             // At noon the steps due 8:15, 9:15, 10:15 and 11:15 are overdue; the fifth (after lunch, 13:30) is not.

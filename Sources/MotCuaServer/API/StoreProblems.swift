@@ -68,7 +68,7 @@ enum Headers {
         guard (1...200).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw Problem.badRequest("idempotency.key_malformed", "Idempotency-Key: 1–200 ký tự ASCII không có khoảng trắng")
         }
-        let digest = SHA256.hash(data: Data(buffer: body)).map { String(format: "%02x", $0) }.joined()
+        let digest = Array(SHA256.hash(data: Data(buffer: body))).hex
         return Idempotency.Request(scope: scope, key: key, requestHash: digest)
     }
 }

@@ -47,6 +47,18 @@ struct AuthGate: Sendable {
         return caller
     }
 
+    /// Sign-in attempts are limited per account and per address (429 past the limit).
+    func admitSignIn(username: String, from peer: String) async throws {
+        if let wait = await limiter.admit(account: username, address: peer) { throw AuthError.rateLimited(retryAfterSeconds: wait) }
+    }
+
+    /// So is tracking: four digits are only 10,000 guesses.
+    func admitTracking(code: String, from peer: String) async throws {
+        if let wait = await limiter.admit(account: "track:\(code)", address: "track:\(peer)") {
+            throw AuthError.rateLimited(retryAfterSeconds: wait)
+        }
+    }
+
     /// The caller as an account: the administrator token acts as a system administrator.
     func account(_ request: Request) async throws -> Account? {
         if let header = request.headers[.authorization], admin.matches(header) { return Self.tokenAdministrator }

@@ -31,9 +31,7 @@ struct AccountPages {
             let strings = Language.of(request).language.strings
             var page: [String: Any] = ["username": username, "next": PageKit.localPath(form["next"]) ?? ""]
             do {
-                if let wait = await environment.auth.limiter.admit(account: username, address: context.peer) {
-                    throw AuthError.rateLimited(retryAfterSeconds: wait)
-                }
+                try await environment.auth.admitSignIn(username: username, from: context.peer)
                 let signedIn = try await environment.accounts.signIn(username: username, password: form["password"] ?? "", kind: .cookie)
                 let home = signedIn.account.role == .citizen ? "/ho-so-cua-toi" : "/can-bo/ho-so"
                 var response = PageKit.redirect(PageKit.localPath(form["next"]).flatMap { $0.isEmpty ? nil : $0 } ?? home)

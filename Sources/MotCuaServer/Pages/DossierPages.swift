@@ -24,22 +24,15 @@ struct DossierPages {
             guard caller.viewer.isOfficer else { throw PageError(status: .forbidden, messageKey: "error_forbidden") }
             let query = request.uri.queryParameters
             let due = query["due"].map(String.init) ?? ""
-            var after: (deadlineMs: Int64, code: String)?
-            if let cursor = query["cursor"].flatMap({ Data(base64URL: String($0)) }).flatMap({ String(data: $0, encoding: .utf8) }) {
-                let parts = cursor.split(separator: "|", maxSplits: 1)
-                if parts.count == 2, let ms = Int64(parts[0]) { after = (ms, String(parts[1])) }
-            }
+            let after = query["cursor"].flatMap { Data(base64URL: String($0)) }.flatMap { String(data: $0, encoding: .utf8) }
+                .flatMap(DossierRepository.inboxPosition)
             let limit = 50
             let procedure = query["procedure"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
             let found = try await service.inbox(for: caller.viewer, overdueOnly: due == "overdue", dueSoonOnly: due == "soon",
                                                 procedureCode: procedure.isEmpty ? nil : procedure, after: after, limit: limit + 1)
             let strings = Language.of(request).language.strings
-            let now = Date()
             let rows: [[String: Any]] = found.prefix(limit).map { dossier in
-                let time = dossier.state.stepDeadline.map {
-                    TimeStatus.of(deadline: $0, finishedAt: nil, pausedSince: dossier.state.pausedSince, now: now,
-                                  calendar: environment.calendar, dueSoonWorkingSeconds: service.policy.dueSoonWorkingSeconds)
-                } ?? .onSchedule
+                let time = service.judge(dossier.state.stepDeadline, of: dossier.state) ?? .onSchedule
                 return ["code": dossier.code, "procedureCode": dossier.procedureCode, "statusLabel": dossier.state.status.label,
                         "stepDeadline": PageKit.dateTime(dossier.state.stepDeadline), "timeStatus": time.rawValue,
                         "timeLabel": strings["time_\(time.rawValue)"] ?? time.rawValue]
@@ -48,8 +41,7 @@ struct DossierPages {
                                        "dueQuery": PageKit.urlEncoded(due), "procedureQuery": PageKit.urlEncoded(procedure),
                                        "dueAll": due.isEmpty, "dueSoon": due == "soon", "dueOverdue": due == "overdue"]
             if found.count > limit, let last = found.prefix(limit).last {
-                let ms = Int64(((last.state.stepDeadline ?? .distantPast).timeIntervalSince1970 * 1000).rounded())
-                page["nextCursor"] = Data("\(ms)|\(last.code)".utf8).base64URL
+                page["nextCursor"] = Data(DossierRepository.inboxKey(last).utf8).base64URL
             }
             return kit.page("inbox", title: "inbox_title", page, request: request, caller: caller)
         }
@@ -86,7 +78,7 @@ struct DossierPages {
                 return (stored?.document.procedure.name ?? dossier.procedureCode,
                         stored?.document.processes.first { $0.version == dossier.processVersion }, agency ?? dossier.currentAgency)
             }
-            let body = DossierBody(dossier, process: process, calendar: environment.calendar, policy: service.policy)
+            let body = DossierBody(dossier, process: process, service: service)
             var page: [String: Any] = [
                 "code": code, "procedureName": procedureName, "applicantName": dossier.applicant.organisationName ?? dossier.applicant.fullName,
                 "statusLabel": dossier.state.status.label, "submittedAt": PageKit.dateTime(dossier.state.submittedAt),

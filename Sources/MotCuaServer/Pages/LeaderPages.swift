@@ -37,11 +37,9 @@ struct LeaderPages {
             func line(_ dossier: StoredDossier) -> [String: Any] {
                 ["code": dossier.code, "stepDeadline": PageKit.dateTime(dossier.state.stepDeadline)]
             }
-            let keys = Array(Set(all.map { $0.responsibleOfficer ?? "" })).sorted()
-            let officers: [[String: Any]] = keys.map { key in
-                ["name": key.isEmpty ? strings["unassigned"] ?? "" : names[key] ?? key,
-                 "overdue": watch.overdue.filter { ($0.responsibleOfficer ?? "") == key }.map(line),
-                 "dueSoon": watch.dueSoon.filter { ($0.responsibleOfficer ?? "") == key }.map(line)]
+            let officers: [[String: Any]] = watch.byOfficer.map { entry in
+                ["name": entry.officer.map { names[$0] ?? $0 } ?? strings["unassigned"] ?? "",
+                 "overdue": entry.overdue.map(line), "dueSoon": entry.dueSoon.map(line)]
             }
             let page: [String: Any] = [
                 "agencyName": agencyNames[agency] ?? agency, "overdueCount": watch.overdue.count, "dueSoonCount": watch.dueSoon.count,

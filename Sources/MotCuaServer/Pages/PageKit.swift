@@ -117,7 +117,7 @@ struct PageKit: Sendable {
 
     static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<24).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        return (0..<24).map { _ in UInt8.random(in: .min ... .max, using: &generator) }.hex
     }
 
     static func urlEncoded(_ text: String) -> String {

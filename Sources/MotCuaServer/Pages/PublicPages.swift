@@ -59,9 +59,7 @@ struct PublicPages {
                 if digits.count != 4 || !digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
                     page["digitsError"] = true
                 } else {
-                    if let wait = await environment.auth.limiter.admit(account: "track:\(code)", address: "track:\(context.peer)") {
-                        throw AuthError.rateLimited(retryAfterSeconds: wait)
-                    }
+                    try await environment.auth.admitTracking(code: code, from: context.peer)
                     do {
                         let found = try await environment.dossiers.track(code, lastFourDigits: digits)
                         page["result"] = PageKit.withoutEmpty([

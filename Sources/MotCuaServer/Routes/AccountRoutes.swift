@@ -79,9 +79,7 @@ struct AccountRoutes {
             v.require(input.session == nil || ["cookie", "bearer"].contains(input.session!), "session", "enum", "cookie hoặc bearer")
             try v.check()
             let username = input.username!.trimmingCharacters(in: .whitespaces).lowercased()
-            if let wait = await auth.limiter.admit(account: username, address: context.peer) {
-                throw AuthError.rateLimited(retryAfterSeconds: wait)
-            }
+            try await environment.auth.admitSignIn(username: username, from: context.peer)
             let kind: SessionRepository.Kind = input.session == "cookie" ? .cookie : .bearer
             let signedIn = try await environment.accounts.signIn(username: username, password: input.password!, kind: kind)
             let body = SignedInBody(account: AccountBody(signedIn.account), token: kind == .bearer ? signedIn.token : nil,

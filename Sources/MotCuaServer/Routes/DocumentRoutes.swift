@@ -77,7 +77,7 @@ struct DocumentRoutes {
                                                       by: caller.viewer)
             let data = try Data(contentsOf: environment.documents.url(forDigest: document.sha256))
             // Never rendered inline from our origin: a file is downloaded, its type as detected.
-            let disposition = "attachment; filename=\"\(document.id).\(document.type.fileExtension)\"; filename*=UTF-8''\(Self.percentEncoded(document.filename))"
+            let disposition = "attachment; filename=\"\(document.id).\(document.type.fileExtension)\"; filename*=UTF-8''\(PageKit.urlEncoded(document.filename))"
             return Response(status: .ok, headers: [
                 .contentType: document.type.rawValue, .contentDisposition: disposition, .xContentTypeOptions: "nosniff",
                 .cacheControl: "private, no-store",
@@ -96,10 +96,6 @@ struct DocumentRoutes {
         let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         let cleaned = String(last.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) && $0 != "\"" }.prefix(200))
         return cleaned.isEmpty || cleaned == "." || cleaned == ".." ? "tep" : cleaned
-    }
-
-    static func percentEncoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? "tep"
     }
 }
 

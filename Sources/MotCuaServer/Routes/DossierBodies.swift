@@ -40,14 +40,9 @@ struct DossierBody: Encodable, Sendable {
     let rating: Rating?
     let version: Int
 
-    init(_ dossier: StoredDossier, process: ProcessVersion?, calendar: WorkingCalendar, policy: DossierPolicy, now: Date = Date()) {
+    init(_ dossier: StoredDossier, process: ProcessVersion?, service: DossierService, now: Date = Date()) {
         let state = dossier.state
-        func judge(_ deadline: Date?) -> String? {
-            deadline.map {
-                TimeStatus.of(deadline: $0, finishedAt: state.finishedAt, pausedSince: state.pausedSince, now: now,
-                              calendar: calendar, dueSoonWorkingSeconds: policy.dueSoonWorkingSeconds).rawValue
-            }
-        }
+        func judge(_ deadline: Date?) -> String? { service.judge(deadline, of: state, now: now)?.rawValue }
         code = dossier.code
         procedureCode = dossier.procedureCode
         processVersion = dossier.processVersion

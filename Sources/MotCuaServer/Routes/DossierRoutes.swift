@@ -103,7 +103,7 @@ struct DossierRoutes {
                 let process = try await CatalogueRepository.find(dossier.procedureCode, in: db)?.document.processes
                     .first { $0.version == dossier.processVersion }
                 return String(decoding: try JSONCoding.encoder.encode(
-                    DossierBody(dossier, process: process, calendar: environment.calendar, policy: service.policy)), as: UTF8.self)
+                    DossierBody(dossier, process: process, service: service)), as: UTF8.self)
             }
         }
         api.get("dossiers") { request, context in
@@ -135,9 +135,7 @@ struct DossierRoutes {
             let code = try context.parameters.require("code")
             let digits = request.uri.queryParameters["digits"].map(String.init) ?? ""
             // Four digits are only 10,000 guesses: tracking is rate-limited like sign-in.
-            if let wait = await auth.limiter.admit(account: "track:\(code)", address: "track:\(context.peer)") {
-                throw AuthError.rateLimited(retryAfterSeconds: wait)
-            }
+            try await environment.auth.admitTracking(code: code, from: context.peer)
             guard digits.count == 4, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
                 throw Problem.validation([.init(path: "digits", code: "format", message: "4 số cuối của số định danh hoặc số điện thoại")])
             }
@@ -146,7 +144,7 @@ struct DossierRoutes {
         api.get("agencies/{code}/deadlines") { request, context in
             let caller = try await auth.require(request)
             let watch = try await service.deadlines(agency: try context.parameters.require("code"), by: caller.viewer)
-            return JSON(DeadlineBody(overdue: watch.overdue, dueSoon: watch.dueSoon))
+            return JSON(DeadlineBody(watch))
         }
     }
 
@@ -168,22 +166,14 @@ struct DossierRoutes {
             v.require(!parsed.isEmpty && !parsed.contains(nil), "status", "enum", "Mã trạng thái 1–10, cách nhau bởi dấu phẩy")
             statuses = Set(parsed.compactMap { $0 })
         }
-        var after: (Int64, String)?
-        if let cursor = paging.after {
-            let parts = cursor.split(separator: "|", maxSplits: 1)
-            if parts.count == 2, let ms = Int64(parts[0]) { after = (ms, String(parts[1])) } else {
-                v.add("cursor", "invalid", "cursor không hợp lệ")
-            }
-        }
+        let after = paging.after.flatMap(DossierRepository.inboxPosition)
+        v.require(paging.after == nil || after != nil, "cursor", "invalid", "cursor không hợp lệ")
         try v.check()
         let items = try await service.inbox(for: caller.viewer, overdueOnly: due == "overdue", dueSoonOnly: due == "soon",
                                             procedureCode: query["procedure"].map(String.init), statuses: statuses,
-                                            after: after.map { (deadlineMs: $0.0, code: $0.1) }, limit: paging.limit + 1)
+                                            after: after, limit: paging.limit + 1)
         let kept = Array(items.prefix(paging.limit))
-        let cursor = items.count > paging.limit ? kept.last.map { dossier in
-            let ms = Int64(((dossier.state.stepDeadline ?? .distantPast).timeIntervalSince1970 * 1000).rounded())
-            return Data("\(ms)|\(dossier.code)".utf8).base64URL
-        } : nil
+        let cursor = items.count > paging.limit ? kept.last.map { Data(DossierRepository.inboxKey($0).utf8).base64URL } : nil
         return try JSON(Page(items: kept.map(DossierSummary.init), nextCursor: cursor)).response(from: request, context: context)
     }
 
@@ -191,7 +181,7 @@ struct DossierRoutes {
         let process = try await environment.database.withConnection { db in
             try await CatalogueRepository.find(dossier.procedureCode, in: db)?.document.processes.first { $0.version == dossier.processVersion }
         }
-        var response = try JSON(DossierBody(dossier, process: process, calendar: environment.calendar, policy: service.policy))
+        var response = try JSON(DossierBody(dossier, process: process, service: service))
             .response(from: request, context: context)
         response.headers[.eTag] = "\"\(dossier.version)\""
         return response
@@ -219,14 +209,11 @@ struct DeadlineBody: Encodable, Sendable {
     let dueSoonCount: Int
     let officers: [Officer]
 
-    init(overdue: [StoredDossier], dueSoon: [StoredDossier]) {
-        overdueCount = overdue.count
-        dueSoonCount = dueSoon.count
-        let officerIds = Set((overdue + dueSoon).map { $0.responsibleOfficer ?? "" }).sorted()
-        officers = officerIds.map { id in
-            Officer(officer: id.isEmpty ? nil : id,
-                    overdue: overdue.filter { ($0.responsibleOfficer ?? "") == id }.map(DossierSummary.init),
-                    dueSoon: dueSoon.filter { ($0.responsibleOfficer ?? "") == id }.map(DossierSummary.init))
+    init(_ watch: DossierService.DeadlineWatch) {
+        overdueCount = watch.overdue.count
+        dueSoonCount = watch.dueSoon.count
+        officers = watch.byOfficer.map {
+            Officer(officer: $0.officer, overdue: $0.overdue.map(DossierSummary.init), dueSoon: $0.dueSoon.map(DossierSummary.init))
         }
     }
 }

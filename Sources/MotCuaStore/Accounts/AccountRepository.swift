@@ -71,7 +71,7 @@ public enum AccountRepository {
         let failures = try await db.update("accounts").set(SQLIdentifier("failed_logins"), to: SQLRaw("failed_logins + 1"))
             .where("id", .equal, id).returning("failed_logins").first(decodingColumn: "failed_logins", as: Int.self) ?? 0
         guard failures >= lockAfter else { return nil }
-        try await db.update("accounts").set("locked_until_ms", to: SQLBind(milliseconds(until))).set("failed_logins", to: SQLBind(0))
+        try await db.update("accounts").set("locked_until_ms", to: SQLBind(StoredTime.ms(until))).set("failed_logins", to: SQLBind(0))
             .where("id", .equal, id).run()
         return until
     }
@@ -81,7 +81,7 @@ public enum AccountRepository {
         var query = db.select().column("locked_until_ms").from("accounts").where("id", .equal, id)
         if db.dialect.name == "postgresql" { query = query.for(.update) }
         return try await query.first(decodingColumn: "locked_until_ms", as: Int64?.self)?
-            .map { Date(timeIntervalSince1970: Double($0) / 1000) }
+            .map(StoredTime.date)
     }
 
     static func recordSuccess(id: String, in db: any SQLDatabase) async throws {
@@ -106,9 +106,7 @@ public enum AccountRepository {
             role: DossierRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .citizen,
             agencies: agencies, citizenId: try row.decode(column: "citizen_id", as: String?.self),
             phone: try row.decode(column: "phone", as: String?.self), email: try row.decode(column: "email", as: String?.self),
-            lockedUntil: try row.decode(column: "locked_until_ms", as: Int64?.self).map { Date(timeIntervalSince1970: Double($0) / 1000) },
+            lockedUntil: try row.decode(column: "locked_until_ms", as: Int64?.self).map(StoredTime.date),
             version: try row.decode(column: "version", as: Int.self))
     }
-
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }

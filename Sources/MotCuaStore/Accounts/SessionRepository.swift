@@ -20,7 +20,7 @@ public enum SessionRepository {
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         try await db.insert(into: "sessions").columns("token_hash", "account_id", "kind", "created_ms", "expires_ms")
             .values(SQLBind(hash(token)), SQLBind(accountId), SQLBind(kind.rawValue),
-                    SQLBind(AccountRepository.milliseconds(now)), SQLBind(AccountRepository.milliseconds(expires)))
+                    SQLBind(StoredTime.ms(now)), SQLBind(StoredTime.ms(expires)))
             .run()
         return token
     }
@@ -28,7 +28,7 @@ public enum SessionRepository {
     /// The account behind an unexpired token.
     static func account(token: String, now: Date, in db: any SQLDatabase) async throws -> Account? {
         guard let accountId = try await db.select().column("account_id").from("sessions")
-            .where("token_hash", .equal, hash(token)).where("expires_ms", .greaterThan, AccountRepository.milliseconds(now))
+            .where("token_hash", .equal, hash(token)).where("expires_ms", .greaterThan, StoredTime.ms(now))
             .first(decodingColumn: "account_id", as: String.self)
         else { return nil }
         return try await AccountRepository.find(id: accountId, in: db)
@@ -44,6 +44,6 @@ public enum SessionRepository {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Array(SHA256.hash(data: Data(token.utf8))).hex
     }
 }

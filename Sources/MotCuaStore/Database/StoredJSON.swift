@@ -14,5 +14,17 @@ enum StoredJSON {
     }
 }
 
+/// Instants in `*_ms` BIGINT columns: milliseconds since 1970, the same on both databases.
+enum StoredTime {
+    static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func ms(_ date: Date?) -> Int64? { date.map(ms) }
+    static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Lower-case hexadecimal, as digests and tokens are written.
+    public var hex: String { map { String(format: "%02x", $0) }.joined() }
+}
+
 /// The current instant as stored in `*_at` text columns (ISO 8601, UTC).
 func now() -> String { Date().formatted(.iso8601) }

@@ -17,7 +17,7 @@ enum DocumentRepository {
             .values(SQLBind(code), SQLBind(document.id), SQLBind(document.label), SQLBind(document.filename),
                     SQLBind(document.type.rawValue), SQLBind(document.sizeBytes), SQLBind(document.sha256),
                     SQLBind(document.uploadedBy.id), SQLBind(document.uploadedBy.role.rawValue),
-                    SQLBind(AccountRepository.milliseconds(document.uploadedAt)))
+                    SQLBind(StoredTime.ms(document.uploadedAt)))
             .run()
         return document
     }
@@ -42,6 +42,6 @@ enum DocumentRepository {
             sizeBytes: try row.decode(column: "size_bytes", as: Int.self), sha256: try row.decode(column: "sha256", as: String.self),
             uploadedBy: DossierActor(id: try row.decode(column: "uploaded_by", as: String.self),
                                      role: DossierRole(rawValue: try row.decode(column: "uploaded_role", as: String.self)) ?? .citizen),
-            uploadedAt: Date(timeIntervalSince1970: Double(try row.decode(column: "uploaded_at_ms", as: Int64.self)) / 1000))
+            uploadedAt: StoredTime.date(try row.decode(column: "uploaded_at_ms", as: Int64.self)))
     }
 }

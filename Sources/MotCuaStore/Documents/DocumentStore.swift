@@ -78,7 +78,7 @@ public final class DocumentWriter {
             if let declared, declared != type.rawValue { throw DocumentError.typeMismatch(declared: declared) }
             try handle.synchronize()
             try handle.close()
-            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let digest = Array(hasher.finalize()).hex
             let destination = store.url(forDigest: digest)
             try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             do {

@@ -51,7 +51,7 @@ public struct DossierRepository: Sendable {
                      "created_at", "updated_at", "responsible_officer")
             .values(SQLBind(code), SQLBind(procedureCode), SQLBind(state.processVersion), SQLBind(receivingAgency),
                     SQLBind(currentAgency), SQLBind(provinceCode), SQLBind(applicantAccount), SQLBind(state.status.rawValue),
-                    SQLBind(milliseconds(state.appointment)), SQLBind(milliseconds(state.stepDeadline)), SQLBind(try json(state)),
+                    SQLBind(StoredTime.ms(state.appointment)), SQLBind(StoredTime.ms(state.stepDeadline)), SQLBind(try json(state)),
                     SQLBind(try json(applicant)), SQLBind(1), SQLBind(now()), SQLBind(now()), SQLBind(responsibleOfficer))
             .run()
         try await append(event, to: code, sequence: 1, in: db)
@@ -68,8 +68,8 @@ public struct DossierRepository: Sendable {
                               responsibleOfficer: String? = nil, event: DossierEvent, in db: any SQLDatabase) async throws -> Int {
         let updated = try await db.update("dossiers")
             .set("status", to: SQLBind(state.status.rawValue))
-            .set("appointment_ms", to: SQLBind(milliseconds(state.appointment)))
-            .set("step_deadline_ms", to: SQLBind(milliseconds(state.stepDeadline)))
+            .set("appointment_ms", to: SQLBind(StoredTime.ms(state.appointment)))
+            .set("step_deadline_ms", to: SQLBind(StoredTime.ms(state.stepDeadline)))
             .set("current_agency", to: SQLBind(currentAgency))
             .set("responsible_officer", to: SQLBind(responsibleOfficer))
             .set("state", to: SQLBind(try json(state)))
@@ -146,7 +146,7 @@ public struct DossierRepository: Sendable {
             let open = (statuses ?? Set(DossierStatus.allCases.filter { !$0.isFinal && $0 != .resultReady })).map(\.rawValue).sorted()
             query = query.where("status", .in, open)
             if let procedureCode { query = query.where("procedure_code", .equal, procedureCode) }
-            if let deadlineBefore { query = query.where("step_deadline_ms", .lessThan, Self.milliseconds(deadlineBefore)) }
+            if let deadlineBefore { query = query.where("step_deadline_ms", .lessThan, StoredTime.ms(deadlineBefore)) }
             if let after {
                 query = query.where { group in
                     group.where("step_deadline_ms", .greaterThan, after.deadlineMs)
@@ -156,6 +156,18 @@ public struct DossierRepository: Sendable {
             // One query for the page: the rows come back whole, in inbox order.
             return try await query.orderBy("step_deadline_ms").orderBy("code").limit(limit).all().map(Self.decode)
         }
+    }
+
+    /// A dossier's place in the inbox order, as the text a cursor carries: `<deadline ms>|<code>`.
+    public static func inboxKey(_ dossier: StoredDossier) -> String {
+        "\(StoredTime.ms(dossier.state.stepDeadline ?? .distantPast))|\(dossier.code)"
+    }
+
+    /// The place an inbox key names, nil when the text is not one.
+    public static func inboxPosition(_ key: String) -> (deadlineMs: Int64, code: String)? {
+        let parts = key.split(separator: "|", maxSplits: 1)
+        guard parts.count == 2, let ms = Int64(parts[0]) else { return nil }
+        return (ms, String(parts[1]))
     }
 
     /// The whole history in order.
@@ -169,7 +181,7 @@ public struct DossierRepository: Sendable {
                         command: try row.decode(column: "command", as: String.self),
                         actor: DossierActor(id: try row.decode(column: "actor_id", as: String.self),
                                             role: DossierRole(rawValue: try row.decode(column: "actor_role", as: String.self)) ?? .citizen),
-                        at: Date(timeIntervalSince1970: Double(try row.decode(column: "at_ms", as: Int64.self)) / 1000),
+                        at: StoredTime.date(try row.decode(column: "at_ms", as: Int64.self)),
                         fromStatus: try row.decode(column: "from_status", as: Int?.self).flatMap(DossierStatus.init(rawValue:)),
                         toStatus: DossierStatus(rawValue: try row.decode(column: "to_status", as: Int.self)) ?? .submitted,
                         reason: try row.decode(column: "reason", as: String?.self),
@@ -182,13 +194,9 @@ public struct DossierRepository: Sendable {
         try await db.insert(into: "dossier_events")
             .columns("dossier_code", "sequence", "command", "actor_id", "actor_role", "at_ms", "from_status", "to_status", "reason", "data")
             .values(SQLBind(code), SQLBind(sequence), SQLBind(event.command), SQLBind(event.actor.id), SQLBind(event.actor.role.rawValue),
-                    SQLBind(milliseconds(event.at)), SQLBind(event.fromStatus?.rawValue), SQLBind(event.toStatus.rawValue),
+                    SQLBind(StoredTime.ms(event.at)), SQLBind(event.fromStatus?.rawValue), SQLBind(event.toStatus.rawValue),
                     SQLBind(event.reason), SQLBind(try json(event.data)))
             .run()
-    }
-
-    static func milliseconds(_ date: Date?) -> Int64? {
-        date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String { try StoredJSON.text(value) }

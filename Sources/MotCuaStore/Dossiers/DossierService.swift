@@ -162,10 +162,27 @@ public struct DossierService: Sendable {
         }
     }
 
+    /// Where a deadline of the dossier stands now (early, on time, due soon, overdue…), judged in
+    /// working time with the configured due-soon window.
+    public func judge(_ deadline: Date?, of state: DossierState, now: Date = Date()) -> TimeStatus? {
+        deadline.map {
+            TimeStatus.of(deadline: $0, finishedAt: state.finishedAt, pausedSince: state.pausedSince, now: now,
+                          calendar: calendar, dueSoonWorkingSeconds: policy.dueSoonWorkingSeconds)
+        }
+    }
+
     /// For a leader: the agency's open dossiers whose step is overdue or due soon, by officer.
     public struct DeadlineWatch: Sendable {
         public let overdue: [StoredDossier]
         public let dueSoon: [StoredDossier]
+
+        /// One entry per officer holding any of them (nil: not assigned), in officer order.
+        public var byOfficer: [(officer: String?, overdue: [StoredDossier], dueSoon: [StoredDossier])] {
+            Set((overdue + dueSoon).map { $0.responsibleOfficer ?? "" }).sorted().map { key in
+                (key.isEmpty ? nil : key, overdue.filter { ($0.responsibleOfficer ?? "") == key },
+                 dueSoon.filter { ($0.responsibleOfficer ?? "") == key })
+            }
+        }
     }
 
     public func deadlines(agency: String, by viewer: Viewer, now: Date = Date(), limit: Int = 500) async throws -> DeadlineWatch {
@@ -174,10 +191,7 @@ public struct DossierService: Sendable {
         }
         let soon = calendar.adding(workingSeconds: policy.dueSoonWorkingSeconds, to: now)
         let rows = try await DossierRepository(database: database).inbox(agencies: [agency], deadlineBefore: soon, limit: limit)
-        let judged = rows.map { dossier in
-            (dossier, TimeStatus.of(deadline: dossier.state.stepDeadline!, finishedAt: nil, pausedSince: dossier.state.pausedSince,
-                                    now: now, calendar: calendar, dueSoonWorkingSeconds: policy.dueSoonWorkingSeconds))
-        }
+        let judged = rows.map { dossier in (dossier, judge(dossier.state.stepDeadline, of: dossier.state, now: now)) }
         return DeadlineWatch(overdue: judged.filter { $0.1 == .overdue }.map(\.0), dueSoon: judged.filter { $0.1 == .dueSoon }.map(\.0))
     }
 

@@ -27,7 +27,7 @@ public enum OutboxRepository {
             try await db.insert(into: "notification_outbox")
                 .columns("dossier_code", "event_sequence", "channel", "recipient", "body", "attempts", "next_attempt_ms")
                 .values(SQLBind(code), SQLBind(sequence), SQLBind(channel.rawValue), SQLBind(recipient), SQLBind(body), SQLBind(0),
-                        SQLBind(AccountRepository.milliseconds(event.at)))
+                        SQLBind(StoredTime.ms(event.at)))
                 .ignoringConflicts(with: ["dossier_code", "event_sequence", "channel"])
                 .run()
         }
@@ -36,7 +36,7 @@ public enum OutboxRepository {
     /// Due messages, oldest first, each claimed by one conditional update: of two senders racing
     /// for a row only one gets it back.
     static func claimDue(now: Date, limit: Int, in db: any SQLDatabase) async throws -> [OutboxMessage] {
-        let nowMs = AccountRepository.milliseconds(now)
+        let nowMs = StoredTime.ms(now)
         let candidates = try await db.select()
             .columns("dossier_code", "event_sequence", "channel").from("notification_outbox")
             .where("sent_ms", .is, SQLLiteral.null).where("failed_ms", .is, SQLLiteral.null)
@@ -48,7 +48,7 @@ public enum OutboxRepository {
             let sequence = try row.decode(column: "event_sequence", as: Int.self)
             let channel = try row.decode(column: "channel", as: String.self)
             let won = try await db.update("notification_outbox")
-                .set("next_attempt_ms", to: SQLBind(AccountRepository.milliseconds(now.addingTimeInterval(lease))))
+                .set("next_attempt_ms", to: SQLBind(StoredTime.ms(now.addingTimeInterval(lease))))
                 .set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1"))
                 .where("dossier_code", .equal, code).where("event_sequence", .equal, sequence).where("channel", .equal, channel)
                 .where("next_attempt_ms", .lessThanOrEqual, nowMs).where("sent_ms", .is, SQLLiteral.null)
@@ -63,16 +63,16 @@ public enum OutboxRepository {
     }
 
     static func markSent(_ message: OutboxMessage, at now: Date, in db: any SQLDatabase) async throws {
-        try await key(db.update("notification_outbox").set("sent_ms", to: SQLBind(AccountRepository.milliseconds(now))), message).run()
+        try await key(db.update("notification_outbox").set("sent_ms", to: SQLBind(StoredTime.ms(now))), message).run()
     }
 
     /// A failed attempt: due again at `retryAt`, or given up (nil) with the error kept.
     static func markFailed(_ message: OutboxMessage, error: String, retryAt: Date?, at now: Date, in db: any SQLDatabase) async throws {
         var update = db.update("notification_outbox").set("last_error", to: SQLBind(String(error.prefix(500))))
         if let retryAt {
-            update = update.set("next_attempt_ms", to: SQLBind(AccountRepository.milliseconds(retryAt)))
+            update = update.set("next_attempt_ms", to: SQLBind(StoredTime.ms(retryAt)))
         } else {
-            update = update.set("failed_ms", to: SQLBind(AccountRepository.milliseconds(now)))
+            update = update.set("failed_ms", to: SQLBind(StoredTime.ms(now)))
         }
         try await key(update, message).run()
     }
