@@ -26,7 +26,10 @@ let package = Package(
     targets: [
         .target(
             name: "MotCuaCore",
-            resources: [.copy("Calendar/Resources/notices.json"), .copy("Calendar/Resources/holiday-rules.json")]
+            resources: [
+                .copy("Calendar/Resources/notices.json"), .copy("Calendar/Resources/holiday-rules.json"),
+                .copy("Reports/Resources/service-index-766.json"),
+            ]
         ),
         .target(
             name: "MotCuaStore",
@@ -81,7 +84,7 @@ let package = Package(
         ),
         // Shared by the test targets only: the databases a suite runs on.
         .target(name: "MotCuaTestSupport", dependencies: ["MotCuaStore", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "MotCuaCoreTests", dependencies: ["MotCuaCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "MotCuaCoreTests", dependencies: ["MotCuaCore", "MotCuaTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MotCuaStoreTests", dependencies: ["MotCuaStore", "MotCuaCore", "MotCuaTestSupport", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "MotCuaServerTests",

@@ -19,6 +19,8 @@ public enum TestDatabases {
         return logger
     }()
 
+    static let postgresSlots = TestSlots(8)
+
     /// Runs `body` on a new, empty database of the kind, and removes it afterwards.
     public static func withFresh<R>(_ kind: DatabaseKind, _ body: (Database) async throws -> R) async throws -> R {
         switch kind {
@@ -38,6 +40,9 @@ public enum TestDatabases {
         case .postgres:
             guard let url = postgresURL else { throw DatabaseError("MOTCUA_TEST_POSTGRES_URL is not set") }
             markPostgresRan()
+            // 8 databases of 4 + 1 connections stay well under PostgreSQL's default 100.
+            await postgresSlots.acquire()
+            defer { Task { await postgresSlots.release() } }
             let name = "motcua_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20))"
             let admin = try Database.open(.postgres(url: url), logger: logger, maxConnections: 1)
             try await admin.withConnection { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }

@@ -1,4 +1,5 @@
 import Foundation
+import MotCuaTestSupport
 import Testing
 @testable import MotCuaCore
 
@@ -49,6 +50,8 @@ import Testing
         state = try run(state, .forward(note: "Chuyển ký"), Self.officer, vn(2026, 11, 27, 10, 0))
         state = try run(state, .apologise(reason: "Cần xác minh thêm", newAppointment: vn(2026, 12, 2, 17, 0)), Self.leader, vn(2026, 11, 27, 11, 0))
         #expect(state.appointment == vn(2026, 12, 2, 17, 0) && state.apologies == 1)
+        // The statutory due date moved with the paused day but not with the apology.
+        #expect(state.statutoryDue == vn(2026, 11, 30, 9, 0))
         #expect(throws: DossierError.self) {
             try run(state, .apologise(reason: "x", newAppointment: vn(2026, 12, 10, 17, 0)), Self.leader, vn(2026, 11, 30, 9, 0))
         }

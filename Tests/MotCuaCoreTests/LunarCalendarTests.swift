@@ -1,4 +1,5 @@
 import Foundation
+import MotCuaTestSupport
 import Testing
 @testable import MotCuaCore
 

@@ -1,4 +1,5 @@
 import Foundation
+import MotCuaTestSupport
 @testable import MotCuaCore
 
 enum Fixture {
@@ -17,19 +18,6 @@ enum Fixture {
             let f = line.split(separator: ",").map(String.init)
             return MonthRow(year: Int(f[0])!, month: Int(f[1])!, isLeap: f[2] == "1", start: CivilDate(f[3])!, length: Int(f[4])!)
         }
-    }
-}
-
-/// A deterministic generator so property tests fail the same way every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

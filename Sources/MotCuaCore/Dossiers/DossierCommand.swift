@@ -16,7 +16,9 @@ public enum DossierCommand: Hashable, Sendable {
     case sendBack(reason: String)
     /// Ask for a financial obligation (status 6); the clock stops.
     case requestPayment(amountVnd: Int, reason: String)
-    case recordPayment(reference: String)
+    /// A payment received; `online` when made through an online payment service (it counts
+    /// towards the online-payment rate).
+    case recordPayment(reference: String, online: Bool = false)
     /// The leader approves the result at the last step.
     case approve
     case markResultReady

@@ -80,6 +80,7 @@ public enum DossierMachine {
                 return max(deadline, shifted)
             }
             next.appointment = moved(next.appointment)
+            next.statutoryDue = moved(next.statutoryDue)
             next.stepDeadline = moved(next.stepDeadline)
             if let appointment = next.appointment { data["appointment"] = iso(appointment) }
         }
@@ -92,6 +93,7 @@ public enum DossierMachine {
             next.countingFrom = start
             next.appointment = calendar.adding(workingHours: context.timeLimit.totalWorkingHours, to: now, applyingCutOff: true)
             next.originalAppointment = next.appointment
+            next.statutoryDue = next.appointment
             data["appointment"] = iso(next.appointment!)
             if !steps.isEmpty { startStep(0, at: start) }
 
@@ -138,12 +140,17 @@ public enum DossierMachine {
             reason = try requireReason(text)
             guard amount > 0 else { throw DossierError("dossier.amount_invalid", "Số tiền phải lớn hơn 0") }
             next.paymentDueVnd = amount
+            next.paymentRequested = true
             next.status = .paymentRequested
             stopClock(resumeTo: .processing)
             data["amountVnd"] = "\(amount)"
 
-        case .recordPayment(let reference):
+        case .recordPayment(let reference, let online):
             data["paymentReference"] = reference
+            if online {
+                data["paymentChannel"] = "online"
+                next.paidOnline = true
+            }
             next.paymentDueVnd = nil
             resumeClock()
 

@@ -14,6 +14,9 @@ public struct DossierState: Codable, Hashable, Sendable {
     /// The overall deadline: moved only by paused time and by an apology.
     public var appointment: Date?
     public var originalAppointment: Date?
+    /// The statutory due instant: the first appointment moved by paused time only. An apology
+    /// gives the applicant a new date but does not make a late dossier on time in the reports.
+    public var statutoryDue: Date?
     public var stepIndex: Int?
     public var stepStartedAt: Date?
     public var stepDeadline: Date?
@@ -27,6 +30,10 @@ public struct DossierState: Codable, Hashable, Sendable {
     public var apologies = 0
     public var approved = false
     public var paymentDueVnd: Int?
+    /// Whether a financial obligation was ever asked for or fixed at submission.
+    public var paymentRequested: Bool?
+    /// The payment was made through an online payment service.
+    public var paidOnline: Bool?
     public var finishedAt: Date?
     /// Fees and charges due, fixed at submission.
     public var fees: [FeeLine]?

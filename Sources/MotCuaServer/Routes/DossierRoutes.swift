@@ -41,6 +41,8 @@ struct DossierRoutes {
         var missing: [String]?
         var amountVnd: Int?
         var reference: String?
+        /// For a payment: made through an online payment service.
+        var online: Bool?
         var newAppointment: String?
         var rating: String?
         var comment: String?
@@ -62,7 +64,7 @@ struct DossierRoutes {
             guard let reference = input.reference?.trimmingCharacters(in: .whitespaces), !reference.isEmpty else {
                 throw fieldError("reference", "required", "Cần số chứng từ nộp tiền")
             }
-            return .recordPayment(reference: reference)
+            return .recordPayment(reference: reference, online: input.online ?? false)
         }),
         ("approve", { _ in .approve }),
         ("mark-result-ready", { _ in .markResultReady }),

@@ -173,21 +173,26 @@ public struct DossierRepository: Sendable {
     /// The whole history in order.
     public func events(_ code: String) async throws -> [DossierEvent] {
         try await database.withConnection { db in
-            try await db.select()
-                .columns("command", "actor_id", "actor_role", "at_ms", "from_status", "to_status", "reason", "data")
-                .from("dossier_events").where("dossier_code", .equal, code).orderBy("sequence").all()
-                .map { row in
-                    DossierEvent(
-                        command: try row.decode(column: "command", as: String.self),
-                        actor: DossierActor(id: try row.decode(column: "actor_id", as: String.self),
-                                            role: DossierRole(rawValue: try row.decode(column: "actor_role", as: String.self)) ?? .citizen),
-                        at: StoredTime.date(try row.decode(column: "at_ms", as: Int64.self)),
-                        fromStatus: try row.decode(column: "from_status", as: Int?.self).flatMap(DossierStatus.init(rawValue:)),
-                        toStatus: DossierStatus(rawValue: try row.decode(column: "to_status", as: Int.self)) ?? .submitted,
-                        reason: try row.decode(column: "reason", as: String?.self),
-                        data: try JSONDecoder().decode([String: String].self, from: Data(try row.decode(column: "data", as: String.self).utf8)))
-                }
+            try await Self.selectEvents(db).where("dossier_code", .equal, code).orderBy("sequence").all().map(Self.decodeEvent)
         }
+    }
+
+    static func selectEvents(_ db: any SQLDatabase) -> SQLSelectBuilder {
+        db.select()
+            .columns("dossier_code", "command", "actor_id", "actor_role", "at_ms", "from_status", "to_status", "reason", "data")
+            .from("dossier_events")
+    }
+
+    static func decodeEvent(_ row: any SQLRow) throws -> DossierEvent {
+        DossierEvent(
+            command: try row.decode(column: "command", as: String.self),
+            actor: DossierActor(id: try row.decode(column: "actor_id", as: String.self),
+                                role: DossierRole(rawValue: try row.decode(column: "actor_role", as: String.self)) ?? .citizen),
+            at: StoredTime.date(try row.decode(column: "at_ms", as: Int64.self)),
+            fromStatus: try row.decode(column: "from_status", as: Int?.self).flatMap(DossierStatus.init(rawValue:)),
+            toStatus: DossierStatus(rawValue: try row.decode(column: "to_status", as: Int.self)) ?? .submitted,
+            reason: try row.decode(column: "reason", as: String?.self),
+            data: try JSONDecoder().decode([String: String].self, from: Data(try row.decode(column: "data", as: String.self).utf8)))
     }
 
     static func append(_ event: DossierEvent, to code: String, sequence: Int, in db: any SQLDatabase) async throws {

@@ -29,7 +29,9 @@ extension DossierService {
     public func attach(_ document: DossierDocument, to code: String, by viewer: Viewer) async throws -> DossierDocument {
         try await database.transaction { db in
             try await self.checkMayAttach(code, viewer, in: db)
-            return try await DocumentRepository.add(document, to: code, in: db)
+            let stored = try await DocumentRepository.add(document, to: code, in: db)
+            try await self.recordDigitised(code, in: db)
+            return stored
         }
     }
 

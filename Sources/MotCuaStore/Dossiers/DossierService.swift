@@ -92,6 +92,7 @@ public struct DossierService: Sendable {
             applicant: applicant, state: state, event: event, responsibleOfficer: officer, in: db)
         try await OutboxRepository.enqueue(code: dossier.code, sequence: 1, event: event, state: state, applicant: applicant,
                                            channels: notificationChannels, in: db)
+        try await recordFact(of: dossier, after: event, onlineLevel: procedure.onlineLevel, isNew: true, in: db)
         if submission.acceptNow {
             dossier = try await apply(.accept, to: dossier, by: viewer, at: now, in: db)
         }
@@ -140,10 +141,12 @@ public struct DossierService: Sendable {
                                                          currentAgency: currentAgency, responsibleOfficer: officer, event: event, in: db)
         try await OutboxRepository.enqueue(code: dossier.code, sequence: version, event: event, state: state, applicant: dossier.applicant,
                                            channels: notificationChannels, in: db)
-        return StoredDossier(code: dossier.code, procedureCode: dossier.procedureCode, processVersion: dossier.processVersion,
-                             receivingAgency: dossier.receivingAgency, currentAgency: currentAgency,
-                             provinceCode: dossier.provinceCode, applicantAccount: dossier.applicantAccount,
-                             applicant: dossier.applicant, state: state, version: version, responsibleOfficer: officer)
+        let updated = StoredDossier(code: dossier.code, procedureCode: dossier.procedureCode, processVersion: dossier.processVersion,
+                                    receivingAgency: dossier.receivingAgency, currentAgency: currentAgency,
+                                    provinceCode: dossier.provinceCode, applicantAccount: dossier.applicantAccount,
+                                    applicant: dossier.applicant, state: state, version: version, responsibleOfficer: officer)
+        try await recordFact(of: updated, after: event, onlineLevel: procedure.document.procedure.onlineLevel, in: db)
+        return updated
     }
 
     /// The history of a dossier the viewer may see.

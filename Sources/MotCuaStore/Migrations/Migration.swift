@@ -45,6 +45,9 @@ public enum Migrations {
         m0017CreateNotificationOutbox,
         m0018CreateDossierDocuments,
         m0019ProtectDossierHistory,
+        m0020CreateDossierFacts,
+        m0021CreateReportRollups,
+        m0022CreateReportDurations,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

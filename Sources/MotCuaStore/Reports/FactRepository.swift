@@ -1,0 +1,142 @@
+import Foundation
+import MotCuaCore
+import SQLKit
+
+/// The key of one rollup row.
+public struct RollupKey: Hashable, Sendable {
+    public let grain: ReportGrain
+    public let period: Int
+    public let agency: String
+    public let procedure: String
+
+    static func precedes(_ a: RollupKey, _ b: RollupKey) -> Bool {
+        (a.grain.rawValue, a.period, a.agency, a.procedure) < (b.grain.rawValue, b.period, b.agency, b.procedure)
+    }
+}
+
+/// Rollup rows as sums, and histogram rows: what the rollup tables hold, or must hold.
+public struct Rollups: Equatable, Sendable {
+    public var counters: [RollupKey: CounterSums] = [:]
+    public var durations: [RollupKey: [Int: Int]] = [:]
+
+    public init() {}
+
+    /// Adds (sign +1) or takes off (sign -1) a fact's contributions, on every grain.
+    public mutating func add(_ fact: DossierFact, sign: Int) {
+        for c in fact.contributions {
+            for grain in ReportGrain.allCases {
+                counters[RollupKey(grain: grain, period: grain.period(of: c.day), agency: fact.agency, procedure: fact.procedure),
+                         default: CounterSums()].add(c.counter, sign * c.amount)
+            }
+        }
+        if let bucket = fact.durationBucket, let day = fact.closedDay {
+            for grain in ReportGrain.allCases {
+                let key = RollupKey(grain: grain, period: grain.period(of: day), agency: fact.agency, procedure: fact.procedure)
+                durations[key, default: [:]][bucket, default: 0] += sign
+            }
+        }
+    }
+
+    /// Without the rows and buckets that add up to nothing.
+    public var trimmed: Rollups {
+        var out = Rollups()
+        out.counters = counters.filter { !$0.value.values.isEmpty }
+        out.durations = durations.mapValues { $0.filter { $0.value != 0 } }.filter { !$0.value.isEmpty }
+        return out
+    }
+}
+
+/// Dossier facts, and the rollups kept equal to their sums in the same transaction.
+public enum FactRepository {
+    /// Saves the dossier's new fact and moves the rollups by the difference from the old one.
+    public static func save(_ fact: DossierFact, replacing old: DossierFact?, in db: any SQLDatabase) async throws {
+        guard fact != old else { return }
+        var delta = Rollups()
+        if let old { delta.add(old, sign: -1) }
+        delta.add(fact, sign: 1)
+        try await write(delta.trimmed, in: db)
+        try await upsert(fact, in: db)
+    }
+
+    public static func find(_ code: String, in db: any SQLDatabase) async throws -> DossierFact? {
+        try await select(db).where("dossier_code", .equal, code).first().map(decode)
+    }
+
+    /// Adds the rows' sums to the rollup tables: one statement per table, whatever the number of rows.
+    static func write(_ rollups: Rollups, in db: any SQLDatabase) async throws {
+        // Rows in one order everywhere, so that two transactions never wait on each other in a circle.
+        let keys = rollups.counters.keys.sorted(by: RollupKey.precedes)
+        let counters = ReportCounter.allCases.filter { c in rollups.counters.values.contains { $0[c] != 0 } }
+        if !keys.isEmpty, !counters.isEmpty {
+            let names = counters.map(\.rawValue)
+            let rows = keys.map { key -> SQLQueryString in
+                let sums = rollups.counters[key]!
+                let values = counters.map { "\(bind: sums[$0])" as SQLQueryString }.joined(separator: ", ")
+                return "(\(bind: key.grain.rawValue), \(bind: key.period), \(bind: key.agency), \(bind: key.procedure), \(values))"
+            }
+            let updates = names.map { "\(unsafeRaw: $0) = report_rollups.\(unsafeRaw: $0) + excluded.\(unsafeRaw: $0)" as SQLQueryString }
+            try await db.raw("""
+                INSERT INTO report_rollups (grain, period, agency_code, procedure_code, \(unsafeRaw: names.joined(separator: ", ")))
+                VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (grain, period, agency_code, procedure_code) DO UPDATE SET \(updates.joined(separator: ", "))
+                """).run()
+        }
+        let buckets = rollups.durations.sorted { RollupKey.precedes($0.key, $1.key) }
+            .flatMap { key, histogram in histogram.sorted { $0.key < $1.key }.map { (key, $0.key, $0.value) } }
+        if !buckets.isEmpty {
+            let rows = buckets.map { key, bucket, count -> SQLQueryString in
+                "(\(bind: key.grain.rawValue), \(bind: key.period), \(bind: key.agency), \(bind: key.procedure), \(bind: bucket), \(bind: count))"
+            }
+            try await db.raw("""
+                INSERT INTO report_durations (grain, period, agency_code, procedure_code, bucket, dossiers)
+                VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (grain, period, agency_code, procedure_code, bucket) DO UPDATE SET dossiers = report_durations.dossiers + excluded.dossiers
+                """).run()
+        }
+    }
+
+    static func upsert(_ f: DossierFact, in db: any SQLDatabase) async throws {
+        let columns = ["dossier_code", "agency_code", "procedure_code", "officer", "received_day", "closed_day", "outcome", "due_day",
+                       "overdue", "supplement_day", "rated_day", "online", "fee_payable", "paid_online", "digitised", "apologised",
+                       "satisfied", "processing_minutes"]
+        let values: [any Encodable & Sendable] = [
+            f.code, f.agency, f.procedure, f.officer, f.receivedDay?.dayNumber, f.closedDay?.dayNumber, f.outcome?.rawValue,
+            f.dueDay?.dayNumber, f.overdue, f.supplementDay?.dayNumber, f.ratedDay?.dayNumber, f.online?.rawValue, f.feePayable,
+            f.paidOnline, f.digitised, f.apologised, f.satisfied, f.processingMinutes,
+        ]
+        let updates = columns.dropFirst().map { "\(unsafeRaw: $0) = excluded.\(unsafeRaw: $0)" as SQLQueryString }
+        try await db.raw("""
+            INSERT INTO dossier_facts (\(unsafeRaw: columns.joined(separator: ", "))) VALUES (\(binds: values))
+            ON CONFLICT (dossier_code) DO UPDATE SET \(updates.joined(separator: ", "))
+            """).run()
+    }
+
+    static func select(_ db: any SQLDatabase) -> SQLSelectBuilder {
+        db.select().column("*").from("dossier_facts")
+    }
+
+    static func decode(_ row: any SQLRow) throws -> DossierFact {
+        func day(_ column: String) throws -> CivilDate? {
+            try row.decode(column: column, as: Int?.self).flatMap(CivilDate.init(dayNumber:))
+        }
+        var f = DossierFact(code: try row.decode(column: "dossier_code", as: String.self),
+                            agency: try row.decode(column: "agency_code", as: String.self),
+                            procedure: try row.decode(column: "procedure_code", as: String.self),
+                            officer: try row.decode(column: "officer", as: String?.self))
+        f.receivedDay = try day("received_day")
+        f.closedDay = try day("closed_day")
+        f.outcome = try row.decode(column: "outcome", as: String?.self).flatMap(DossierFact.Outcome.init(rawValue:))
+        f.dueDay = try day("due_day")
+        f.overdue = try row.decode(column: "overdue", as: Bool.self)
+        f.supplementDay = try day("supplement_day")
+        f.ratedDay = try day("rated_day")
+        f.online = try row.decode(column: "online", as: String?.self).flatMap(DossierFact.Online.init(rawValue:))
+        f.feePayable = try row.decode(column: "fee_payable", as: Bool.self)
+        f.paidOnline = try row.decode(column: "paid_online", as: Bool.self)
+        f.digitised = try row.decode(column: "digitised", as: Bool.self)
+        f.apologised = try row.decode(column: "apologised", as: Bool.self)
+        f.satisfied = try row.decode(column: "satisfied", as: Bool.self)
+        f.processingMinutes = try row.decode(column: "processing_minutes", as: Int?.self)
+        return f
+    }
+}
