@@ -78,6 +78,6 @@ struct MotCuaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motcua",
         abstract: "MotCua: hệ thống một cửa cho cơ quan hành chính cấp tỉnh (one-stop public service platform).",
-        subcommands: [ServeCommand.self, MigrateCommand.self, SeedCommand.self, UnitsCommand.self, CatalogueCommand.self, CalendarCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, SeedCommand.self, UnitsCommand.self, CatalogueCommand.self, CalendarCommand.self, ReportCommand.self, BenchCommand.self]
     )
 }

@@ -15,6 +15,7 @@ import Testing
                                       "stranger", "agencyAdmin", "financeAdmin", "systemAdmin", nil]
     static let signedIn = Set(everyone.compactMap { $0 })
     static let publicAccess = Set(everyone.map { $0 ?? "anonymous" })
+    static let centreReaders: Set<String> = ["intake", "centreLeader", "agencyAdmin", "systemAdmin"]
 
     /// How a dossier is brought to where a command can be tried on it.
     enum Prep {
@@ -140,6 +141,11 @@ import Testing
                 ("GET /api/v1/dossiers", "/api/v1/dossiers", Self.signedIn.subtracting(["agencyAdmin", "financeAdmin", "systemAdmin"]), { nil }),
                 ("POST /api/v1/dossiers", "/api/v1/dossiers", ["citizen", "citizen2"], { online }),
                 ("GET /api/v1/agencies/{code}/deadlines", "/api/v1/agencies/\(People.centre)/deadlines", ["centreLeader"], { nil }),
+                // Reports of the centre: its officers, its administrator and the system administrator.
+                ("GET /api/v1/reports", "/api/v1/reports?agency=\(People.centre)", Self.centreReaders, { nil }),
+                ("GET /api/v1/reports/dossiers", "/api/v1/reports/dossiers?agency=\(People.centre)&figure=received", Self.centreReaders, { nil }),
+                ("GET /api/v1/reports/service-index", "/api/v1/reports/service-index?agency=\(People.centre)", Self.centreReaders, { nil }),
+                ("GET /api/v1/reports/export", "/api/v1/reports/export?agency=\(People.centre)&format=xlsx", Self.centreReaders, { nil }),
                 ("GET /api/v1/accounts/me", "/api/v1/accounts/me", Self.signedIn, { nil }),
                 ("GET /api/v1/accounts", "/api/v1/accounts", ["agencyAdmin", "financeAdmin", "systemAdmin"], { nil }),
                 ("GET /api/v1/accounts/{id}", "/api/v1/accounts/\(app.accounts["intake"]!.id)", ["intake", "agencyAdmin", "systemAdmin"], { nil }),

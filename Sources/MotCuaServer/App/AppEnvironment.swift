@@ -11,6 +11,7 @@ public struct AppEnvironment: Sendable {
     public let accounts: AccountService
     public let dossiers: DossierService
     public let documents: DocumentStore
+    public let reports: ReportService
     let auth: AuthGate
 
     public init(database: Database, calendar: WorkingCalendar, adminToken: String? = nil, metrics: HTTPMetrics = HTTPMetrics(),
@@ -24,6 +25,7 @@ public struct AppEnvironment: Sendable {
                                        notificationChannels: notificationChannels)
         self.documents = documents ?? DocumentStore(
             root: FileManager.default.temporaryDirectory.appendingPathComponent("motcua-files-\(UUID().uuidString)"))
+        self.reports = ReportService(database: database)
         self.auth = AuthGate(accounts: accounts, admin: AdminGuard(token: adminToken), limiter: LoginLimiter())
     }
 

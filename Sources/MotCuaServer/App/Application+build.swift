@@ -17,6 +17,7 @@ public func buildRouter(_ environment: AppEnvironment) -> Router<AppRequestConte
     DossierRoutes(environment: environment).register(on: api)
     DocumentRoutes(environment: environment).register(on: api)
     FormRoutes(environment: environment).register(on: api)
+    ReportRoutes(environment: environment).register(on: api)
     OpenAPIRoute.register(on: router)
     // The browser's pages: every error among them is a page, not a problem document.
     let kit = PageKit(environment: environment)
