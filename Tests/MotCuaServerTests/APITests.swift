@@ -126,6 +126,7 @@ func json(_ buffer: ByteBuffer) throws -> [String: Any] {
         "get /", "get /static/{file}", "get /thu-tuc/{code}", "get /tra-cuu", "get /dang-nhap", "post /dang-nhap", "get /dang-ky",
         "post /dang-ky", "post /dang-xuat", "get /ho-so-cua-toi", "get /can-bo/ho-so", "get /ho-so/{code}", "get /ho-so/{code}/mau/{form}",
         "post /ho-so/{code}/{verb}", "get /lanh-dao/han-xu-ly", "get /thu-tuc/{code}/nop-ho-so", "post /thu-tuc/{code}/nop-ho-so",
+        "get /bao-cao", "get /bao-cao/ho-so", "get /bao-cao/chi-so", "get /bao-cao/tai-ve",
     ]
 
     /// Router paths print captures as `{name}` or `:name`; OpenAPI writes `{name}`.

@@ -176,6 +176,36 @@ def main():
         act(officer, code, "return-result")
         go(officer, f"/ho-so/{code}/mau/06", "mau-06")
 
+        # The centre's leader opens this month's report, follows "received" to its dossiers,
+        # and downloads the CSV with the same session.
+        officer.get(BASE + "/")
+        sign_out(officer)
+        sign_in(officer, "lanhdao.ttpvhcc")
+        go(officer, "/bao-cao", "bao-cao")
+        if "Tiếp nhận trong kỳ" not in officer.page_source or "<svg" not in officer.page_source:
+            problems.append("the report has no table or no chart")
+        received = officer.find_elements(By.CSS_SELECTOR, "table.report tr.total a[href*='figure=received']")
+        if not received:
+            problems.append("the report's received count has no drill-down link")
+        else:
+            received[0].click()
+            WebDriverWait(officer, 10).until(EC.url_contains("/bao-cao/ho-so"))
+            check(officer, "bao-cao-ho-so")
+            if f"/ho-so/{code}" not in officer.page_source:
+                problems.append("the drill-down does not list the dossier received this month")
+            go(officer, "/bao-cao", "bao-cao")
+        href = officer.find_element(By.CSS_SELECTOR, "a[href*='format=csv']").get_attribute("href")
+        first_line = officer.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.text()).then(t => done(t.split('\\r\\n')[0]), e => done('error ' + e));",
+            href)
+        # fetch() drops the byte-order mark when it decodes UTF-8; the API test checks it is sent.
+        if not first_line.lstrip("\ufeff").startswith("Cơ quan,Kỳ trước chuyển qua,Tiếp nhận trong kỳ"):
+            problems.append(f"the CSV export starts with {first_line[:80]!r}")
+        go(officer, "/bao-cao/chi-so", "chi-so-766")
+        sign_out(officer)
+        sign_in(officer, "tiepnhan.ttpvhcc")
+
         # The citizen sees it returned and rates it.
         go(citizen, f"/ho-so/{code}", "da-tra-ket-qua")
         details = citizen.find_element(By.CSS_SELECTOR, f"form[action='/ho-so/{code}/rate']").find_element(By.XPATH, "./ancestor::details")

@@ -28,6 +28,7 @@ public func buildRouter(_ environment: AppEnvironment) -> Router<AppRequestConte
     DossierPages(kit: kit).register(on: router)
     ApplyPages(kit: kit).register(on: router)
     LeaderPages(kit: kit).register(on: router)
+    ReportPages(kit: kit).register(on: router)
     return router
 }
 

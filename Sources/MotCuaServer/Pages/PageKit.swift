@@ -52,7 +52,8 @@ struct PageKit: Sendable {
         var user: [String: Any]?
         if let account = caller?.account {
             user = ["name": account.fullName, "citizen": account.role == .citizen,
-                    "officer": [.intakeOfficer, .processingOfficer, .leader].contains(account.role), "leader": account.role == .leader]
+                    "officer": [.intakeOfficer, .processingOfficer, .leader].contains(account.role), "leader": account.role == .leader,
+                    "reports": account.role != .citizen]
         }
         var query = request.uri.queryParameters.filter { $0.key != "lang" }.map { "\($0.key)=\(Self.urlEncoded(String($0.value)))" }
         query.append("lang=\(language.other.rawValue)")

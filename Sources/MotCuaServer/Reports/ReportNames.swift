@@ -20,3 +20,16 @@ enum ReportNames {
         return try await of(report.rows.map(\.key), table: breakdown == .agency ? "agencies" : "procedures", in: database)
     }
 }
+
+extension ReportNames {
+    /// Every agency's name, for the system administrator's choice of agency.
+    static func allAgencies(in database: Database) async throws -> [String: String] {
+        try await database.withConnection { db in
+            var names: [String: String] = [:]
+            for row in try await db.select().columns("code", "name").from("agencies").all() {
+                names[try row.decode(column: "code", as: String.self)] = try row.decode(column: "name", as: String.self)
+            }
+            return names
+        }
+    }
+}

@@ -115,3 +115,52 @@ public struct ReportService: Sendable {
         }
     }
 }
+
+extension ReportService {
+    /// Open dossiers whose current step is past its deadline now, counted by the agency the step
+    /// is at and the step's number: where work is stuck.
+    public func overdueSteps(_ request: ReportRequest, by viewer: Viewer, now: Date = Date(),
+                             limit: Int = 10000) async throws -> [(agency: String, step: Int, count: Int)] {
+        let (scope, _) = try await resolve(request, viewer, now: now)
+        return try await database.withConnection { db in
+            let open = DossierStatus.allCases.filter { !$0.isFinal && $0 != .resultReady && !$0.stopsTheClock }.map(\.rawValue)
+            var query = db.select().columns("current_agency", "state").from("dossiers")
+                .where("status", .in, open).where("step_deadline_ms", .lessThan, StoredTime.ms(now))
+            if let agencies = scope.agencies { query = query.where("current_agency", .in, agencies.isEmpty ? [""] : agencies) }
+            if let procedures = scope.procedures { query = query.where("procedure_code", .in, procedures.isEmpty ? [""] : procedures) }
+            if let officer = scope.officer { query = query.where("responsible_officer", .equal, officer) }
+            var counts: [String: [Int: Int]] = [:]
+            for row in try await query.limit(limit).all() {
+                let state = try JSONDecoder().decode(DossierState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
+                counts[try row.decode(column: "current_agency", as: String.self), default: [:]][(state.stepIndex ?? 0) + 1, default: 0] += 1
+            }
+            return counts.keys.sorted().flatMap { agency in counts[agency]!.keys.sorted().map { (agency, $0, counts[agency]![$0]!) } }
+        }
+    }
+}
+
+extension ReportService {
+    /// The agencies the reader may report on (nil: all of them).
+    public func readableAgencies(_ viewer: Viewer) async throws -> [String]? {
+        try await database.withConnection { db in try await Self.readableAgencies(viewer, in: db) }
+    }
+
+    /// Month by month, the 12 months ending with the request's period: flows only (received,
+    /// resolved by timeliness), which add up across months.
+    public func trend(_ request: ReportRequest, by viewer: Viewer, months: Int = 12, now: Date = Date()) async throws -> [(month: Int, sums: CounterSums)] {
+        let (scope, _) = try await resolve(request, viewer, now: now)
+        let end = request.period.to
+        var first = CivilDate(year: end.year, month: end.month, day: 1)!
+        for _ in 1..<months { first = first.adding(days: -1); first = CivilDate(year: first.year, month: first.month, day: 1)! }
+        let sums = try await repository.monthly(scope, period: ReportPeriod(from: first, to: end)!,
+                                                counters: [.received, .resolvedEarly, .resolvedOnTime, .resolvedLate])
+        var out: [(Int, CounterSums)] = []
+        var month = first
+        while month <= end {
+            let key = ReportGrain.month.period(of: month)
+            out.append((key, sums[key] ?? CounterSums()))
+            month = month.adding(days: CivilDate.daysIn(month: month.month, year: month.year))
+        }
+        return out
+    }
+}
