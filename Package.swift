@@ -86,7 +86,7 @@ let package = Package(
         ),
         // Shared by the test targets only: the databases a suite runs on.
         .target(name: "MotCuaTestSupport", dependencies: ["MotCuaStore", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "MotCuaCoreTests", dependencies: ["MotCuaCore", "MotCuaTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MotCuaCoreTests", dependencies: ["MotCuaCore"], exclude: ["Fixtures"]),
         .testTarget(name: "MotCuaStoreTests", dependencies: ["MotCuaStore", "MotCuaCore", "MotCuaTestSupport", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "MotCuaServerTests",

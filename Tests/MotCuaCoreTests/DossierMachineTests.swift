@@ -1,5 +1,4 @@
 import Foundation
-import MotCuaTestSupport
 import Testing
 @testable import MotCuaCore
 

@@ -1,5 +1,4 @@
 import Foundation
-import MotCuaTestSupport
 @testable import MotCuaCore
 
 enum Fixture {

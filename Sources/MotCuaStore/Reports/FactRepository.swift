@@ -95,20 +95,35 @@ public enum FactRepository {
         }
     }
 
+    static let columns = ["dossier_code", "agency_code", "procedure_code", "officer", "received_day", "closed_day", "outcome", "due_day",
+                          "overdue", "supplement_day", "rated_day", "online", "fee_payable", "paid_online", "digitised", "apologised",
+                          "satisfied", "processing_minutes"]
+
+    /// The fact's values in the order of `columns`.
+    static func row(_ f: DossierFact) -> [any Encodable & Sendable] {
+        [f.code, f.agency, f.procedure, f.officer, f.receivedDay?.dayNumber, f.closedDay?.dayNumber, f.outcome?.rawValue,
+         f.dueDay?.dayNumber, f.overdue, f.supplementDay?.dayNumber, f.ratedDay?.dayNumber, f.online?.rawValue, f.feePayable,
+         f.paidOnline, f.digitised, f.apologised, f.satisfied, f.processingMinutes]
+    }
+
     static func upsert(_ f: DossierFact, in db: any SQLDatabase) async throws {
-        let columns = ["dossier_code", "agency_code", "procedure_code", "officer", "received_day", "closed_day", "outcome", "due_day",
-                       "overdue", "supplement_day", "rated_day", "online", "fee_payable", "paid_online", "digitised", "apologised",
-                       "satisfied", "processing_minutes"]
-        let values: [any Encodable & Sendable] = [
-            f.code, f.agency, f.procedure, f.officer, f.receivedDay?.dayNumber, f.closedDay?.dayNumber, f.outcome?.rawValue,
-            f.dueDay?.dayNumber, f.overdue, f.supplementDay?.dayNumber, f.ratedDay?.dayNumber, f.online?.rawValue, f.feePayable,
-            f.paidOnline, f.digitised, f.apologised, f.satisfied, f.processingMinutes,
-        ]
         let updates = columns.dropFirst().map { "\(unsafeRaw: $0) = excluded.\(unsafeRaw: $0)" as SQLQueryString }
         try await db.raw("""
-            INSERT INTO dossier_facts (\(unsafeRaw: columns.joined(separator: ", "))) VALUES (\(binds: values))
+            INSERT INTO dossier_facts (\(unsafeRaw: columns.joined(separator: ", "))) VALUES (\(binds: row(f)))
             ON CONFLICT (dossier_code) DO UPDATE SET \(updates.joined(separator: ", "))
             """).run()
+    }
+
+    /// Adds many rollup rows, a slice per statement to stay under the databases' limits on bound values.
+    static func writeInSlices(_ rollups: Rollups, in db: any SQLDatabase) async throws {
+        for slice in rollups.counters.keys.sorted(by: RollupKey.precedes).chunks(of: 1000) {
+            var part = Rollups()
+            for key in slice {
+                part.counters[key] = rollups.counters[key]
+                part.durations[key] = rollups.durations[key]
+            }
+            try await write(part, in: db)
+        }
     }
 
     static func select(_ db: any SQLDatabase) -> SQLSelectBuilder {

@@ -18,23 +18,12 @@ extension ReportRepository {
             while true {
                 let facts = try await Self.recomputeFacts(after: after, limit: batch, calendar: calendar, in: db)
                 guard let last = facts.last else { break }
-                for fact in facts {
-                    rollups.add(fact, sign: 1)
-                    try await FactRepository.upsert(fact, in: db)
-                }
+                for fact in facts { rollups.add(fact, sign: 1) }
+                try await db.insertRows(into: "dossier_facts", columns: FactRepository.columns, facts.map(FactRepository.row))
                 count += facts.count
                 after = last.code
             }
-            let trimmed = rollups.trimmed
-            // Written in slices: one statement per slice keeps bind counts under both databases' limits.
-            for slice in trimmed.counters.keys.sorted(by: RollupKey.precedes).chunks(of: 200) {
-                var part = Rollups()
-                for key in slice {
-                    part.counters[key] = trimmed.counters[key]
-                    part.durations[key] = trimmed.durations[key]
-                }
-                try await FactRepository.write(part, in: db)
-            }
+            try await FactRepository.writeInSlices(rollups.trimmed, in: db)
             return count
         }
     }

@@ -1,0 +1,53 @@
+import Foundation
+import MotCuaTestSupport
+import Testing
+@testable import MotCuaCore
+@testable import MotCuaStore
+
+/// The benchmark's synthetic province: realistic mixes, the same for a seed, and rollups equal to
+/// a rebuild from the histories it wrote.
+@Suite struct SyntheticProvinceTests {
+    static let calendar = WorkingCalendar(holidays: try! CalendarData.bundledHolidays.get())
+    static let province = SyntheticProvince(
+        dossiers: 600, from: WorkingCalendar.instant(CivilDate(year: 2025, month: 1, day: 1)!, 0),
+        now: WorkingCalendar.instant(CivilDate(year: 2026, month: 11, day: 20)!, 17 * 3600))
+
+    @Test(arguments: TestDatabases.kinds)
+    func aSmallProvinceIsRealisticDeterministicAndConsistent(on kind: DatabaseKind) async throws {
+        let facts = try await TestDatabases.withFresh(kind) { database in
+            try await Migrator(database: database).migrate(logger: TestDatabases.logger)
+            #expect(try await Self.province.generate(into: database, calendar: Self.calendar, logger: TestDatabases.logger) == 600)
+            let repository = ReportRepository(database: database)
+            let facts = try await repository.storedFacts().sorted { $0.code < $1.code }
+            let outcomes = Dictionary(grouping: facts.compactMap(\.outcome), by: { $0 }).mapValues(\.count)
+            // Mostly resolved on time, some late, a few refused; some still open; some online.
+            #expect((outcomes[.early] ?? 0) + (outcomes[.onTime] ?? 0) > 400)
+            #expect((outcomes[.late] ?? 0) > 5 && (outcomes[.refused] ?? 0) > 0)
+            #expect(facts.contains { $0.outcome == nil && $0.receivedDay != nil })
+            #expect(facts.filter { $0.online != nil }.count > 150)
+            #expect(facts.contains { $0.supplementDay != nil } && facts.contains { $0.ratedDay != nil } && facts.contains { $0.paidOnline })
+            #expect(Set(facts.map(\.agency)).count > 50)
+            // The rollups written in bulk are what a rebuild from the histories gives.
+            let written = try await repository.storedRollups()
+            try await repository.rebuild(calendar: Self.calendar)
+            #expect(try await repository.storedRollups() == written)
+            #expect(try await repository.storedFacts().sorted { $0.code < $1.code } == facts)
+            // And the service keeps numbering after the generated dossiers.
+            let last = try #require(facts.filter { $0.agency == "UB.00004" }.map(\.code).max())
+            let day = String(last.split(separator: "-")[1])
+            let code = try await database.transaction { db in
+                try await DossierRepository.nextSequence(agency: "UB.00004", day: CivilDate(year: 2000 + Int(day.prefix(2))!,
+                    month: Int(day.dropFirst(2).prefix(2))!, day: Int(day.suffix(2))!)!, in: db)
+            }
+            #expect(code == Int(last.split(separator: "-")[2])! + 1)
+            return facts
+        }
+        // The same seed gives the same province.
+        let again = try await TestDatabases.withFresh(.sqlite) { database in
+            try await Migrator(database: database).migrate(logger: TestDatabases.logger)
+            try await Self.province.generate(into: database, calendar: Self.calendar, logger: TestDatabases.logger)
+            return try await ReportRepository(database: database).storedFacts().sorted { $0.code < $1.code }
+        }
+        #expect(again == facts)
+    }
+}
