@@ -14,7 +14,7 @@ import SQLKit
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks (results as ratios to a reference run in the same session).",
-        subcommands: [UnitsImport.self, CatalogueSearch.self, Generate.self, Reports.self])
+        subcommands: [UnitsImport.self, CatalogueSearch.self, Generate.self, Reports.self, Inbox.self])
 
     struct UnitsImport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

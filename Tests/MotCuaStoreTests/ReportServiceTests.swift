@@ -157,3 +157,34 @@ import Testing
         }
     }
 }
+
+/// A report for a 2025 unit counts the agencies of the legacy units it took over; a 2025
+/// province also those of its legacy districts.
+@Suite struct ReportUnitScopeTests {
+    @Test(arguments: TestDatabases.kinds)
+    func legacyUnitsCountInTheirSuccessorsReports(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await CatalogueRepositoryTests.seeded(database)
+            let units = UnitRepository(database: database)
+            try await units.importUnits(try BundledUnitLists.legacy().filter { $0.provinceCode == "01" })
+            try await units.applyMerges(try BundledUnitLists.merges().filter { $0.successorCode == "00004" || $0.successorCode == "00008" })
+            try await database.transaction { db in
+                // The old Phúc Xá ward (00004 before the reform too), Trúc Bạch (00013, now part of Ba Đình),
+                // and the old Ba Đình district (001).
+                _ = try await AgencyRepository.create(Agency(code: "OLD.00013", name: "UBND phường Trúc Bạch (cũ)", kind: .communeCommittee,
+                                                             unitScheme: .legacy, unitCode: "00013"), in: db)
+                _ = try await AgencyRepository.create(Agency(code: "OLD.001", name: "UBND quận Ba Đình (cũ)", kind: .districtOffice,
+                                                             unitScheme: .legacy, unitCode: "001"), in: db)
+            }
+            let inBaDinh = try await database.withConnection { db in try await ReportService.agencies(inUnit: "00004", scheme: .reform2025, in: db) }
+            #expect(inBaDinh == ["000.01.04.H26", "000.02.04.H26", "OLD.00013"])
+            let inHanoi = try await database.withConnection { db in try await ReportService.agencies(inUnit: "01", scheme: .reform2025, in: db) }
+            #expect(inHanoi.isSuperset(of: ["000.00.30.H26", "000.01.04.H26", "000.01.08.H26", "OLD.00013", "OLD.001"]))
+            let legacyWard = try await database.withConnection { db in try await ReportService.agencies(inUnit: "00013", scheme: .legacy, in: db) }
+            #expect(legacyWard == ["OLD.00013"])
+            await #expect(throws: StoreError.self) {
+                try await database.withConnection { db in try await ReportService.agencies(inUnit: "99999", scheme: .reform2025, in: db) }
+            }
+        }
+    }
+}
