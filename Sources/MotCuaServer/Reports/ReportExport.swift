@@ -5,8 +5,10 @@ import ZIPFoundation
 /// diacritics right) and XLSX (the smallest Office Open XML workbook, zipped with ZIPFoundation).
 enum ReportExport {
     static func csv(_ table: ReportTable) -> Data {
-        func field(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        func field(_ raw: String) -> String {
+            // A cell that starts like a formula would run as one in a spreadsheet: make it text.
+            let text = raw.first.map { "=+-@\t\r".contains($0) } == true ? "'" + raw : raw
+            return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         func text(_ cell: ReportTable.Cell) -> String {

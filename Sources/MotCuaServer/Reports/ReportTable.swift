@@ -26,6 +26,11 @@ struct ReportTable {
     let headers: [String]
     let rows: [[Cell]]
 
+    init(headers: [String], rows: [[Cell]]) {
+        self.headers = headers
+        self.rows = rows
+    }
+
     init(_ report: Report, breakdown: ReportBreakdown?, names: [String: String]) {
         let first = breakdown == .agency ? "Cơ quan" : breakdown == .procedure ? "Thủ tục" : "Phạm vi"
         headers = [first] + ReportFigures.Count.allCases.map(\.label) + Self.rates.map(\.label)

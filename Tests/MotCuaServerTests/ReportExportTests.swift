@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+import ZIPFoundation
+@testable import MotCuaServer
+
+/// Exports keep text as text: quoted where CSV needs it, never a formula, escaped in XML.
+@Suite struct ReportExportTests {
+    static let table = ReportTable(headers: ["Cơ quan", "Tiếp nhận trong kỳ", "Tỷ lệ đúng hạn (%)"], rows: [
+        [.text("=HYPERLINK(\"http://x\",\"bấm\")"), .count(3), .decimal(66.666)],
+        [.text("Sở A, Sở B <&>"), .count(0), .decimal(nil)],
+    ])
+
+    @Test func csvQuotesAndDisarmsFormulas() {
+        let text = String(decoding: ReportExport.csv(Self.table), as: UTF8.self)
+        #expect(text == "\u{FEFF}Cơ quan,Tiếp nhận trong kỳ,Tỷ lệ đúng hạn (%)\r\n"
+            + "\"'=HYPERLINK(\"\"http://x\"\",\"\"bấm\"\")\",3,66.7\r\n"
+            + "\"Sở A, Sở B <&>\",0,\r\n")
+    }
+
+    @Test func xlsxEscapesTextAndWritesNumbersAsNumbers() throws {
+        let archive = try Archive(data: try ReportExport.xlsx(Self.table), accessMode: .read)
+        var sheet = Data()
+        _ = try archive.extract(try #require(archive["xl/worksheets/sheet1.xml"])) { sheet.append($0) }
+        let xml = String(decoding: sheet, as: UTF8.self)
+        #expect(xml.contains("<t>Sở A, Sở B &lt;&amp;&gt;</t>"))
+        #expect(xml.contains(#"<c r="B2"><v>3</v></c><c r="C2"><v>66.7</v></c>"#))
+        #expect(!xml.contains(#"r="C3""#))   // no rate: an empty cell
+        #expect(ReportExport.column(0) == "A" && ReportExport.column(25) == "Z" && ReportExport.column(26) == "AA")
+    }
+}
