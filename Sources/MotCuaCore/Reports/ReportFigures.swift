@@ -27,6 +27,14 @@ public struct ReportInput: Hashable, Sendable {
 
     public init() {}
 
+    /// Adds another part's sums: the whole of a report broken down is the sum of its rows.
+    public mutating func add(_ other: ReportInput) {
+        for (counter, value) in other.period.values { period.add(counter, value) }
+        for (counter, value) in other.before.values { before.add(counter, value) }
+        for (counter, value) in other.throughSnapshot.values { throughSnapshot.add(counter, value) }
+        durations.merge(other.durations, uniquingKeysWith: +)
+    }
+
     /// The reference computation, straight from facts: what the rollups must always agree with.
     public static func from(facts: some Sequence<DossierFact>, period: ReportPeriod, snapshot: CivilDate) -> ReportInput {
         var input = ReportInput()

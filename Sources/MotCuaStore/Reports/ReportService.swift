@@ -51,14 +51,9 @@ public struct ReportService: Sendable {
     public func report(_ request: ReportRequest, by viewer: Viewer, breakdown: ReportBreakdown? = nil, now: Date = Date()) async throws -> Report {
         let (scope, snapshot) = try await resolve(request, viewer, now: now)
         let inputs = try await repository.inputs(scope, period: request.period, snapshot: snapshot, by: breakdown)
+        // Rows are disjoint parts of the scope, so the whole is their sum: one read, not two.
         var total = ReportInput()
-        if breakdown != nil {
-            // The whole is read again rather than summed from its parts, so that it is the same
-            // query as an unbroken report.
-            total = try await repository.inputs(scope, period: request.period, snapshot: snapshot)[""] ?? ReportInput()
-        } else {
-            total = inputs[""] ?? ReportInput()
-        }
+        for input in inputs.values { total.add(input) }
         let rows = breakdown == nil ? [] : inputs.keys.sorted().map { ($0, ReportFigures(inputs[$0]!)) }
         return Report(request: request, snapshot: snapshot, total: ReportFigures(total), rows: rows)
     }
