@@ -58,8 +58,11 @@ public enum FactRepository {
         try await upsert(fact, in: db)
     }
 
+    /// The stored fact, locked until the transaction ends (PostgreSQL; SQLite has one writer at a
+    /// time anyway): a command and a file attached at once to the same dossier must not both
+    /// start from the same old fact, or the rollups would count a change the fact row lost.
     public static func find(_ code: String, in db: any SQLDatabase) async throws -> DossierFact? {
-        try await select(db).where("dossier_code", .equal, code).first().map(decode)
+        try await select(db).where("dossier_code", .equal, code).for(.update).first().map(decode)
     }
 
     /// Adds the rows' sums to the rollup tables: one statement per table, whatever the number of rows.
