@@ -17,13 +17,14 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: "Acceptance cut-off HH:MM or off (MOTCUA_CUT_OFF).") var cutOff: String?
     @Option(help: "Yearly holiday notices JSON laid over the shipped ones (MOTCUA_NOTICES_FILE).") var noticesFile: String?
     @Option(help: "Administrator bearer token for API writes (MOTCUA_ADMIN_TOKEN).") var adminToken: String?
+    @Option(help: "Requests worked on at once; more get 503 (MOTCUA_MAX_IN_FLIGHT).") var maxInFlight: String?
 
     var flags: [String: String] {
         let pairs: [(String, String?)] = [
             ("host", host), ("port", port), ("database-url", databaseUrl), ("sqlite-path", sqlitePath),
             ("database-pool-size", databasePoolSize), ("log-level", logLevel), ("log-format", logFormat),
             ("working-sessions", workingSessions), ("cut-off", cutOff), ("notices-file", noticesFile),
-            ("admin-token", adminToken),
+            ("admin-token", adminToken), ("max-in-flight", maxInFlight),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { name, value in value.map { (name, $0) } })
     }

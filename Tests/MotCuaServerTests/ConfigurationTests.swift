@@ -85,4 +85,11 @@ import Testing
         #expect(throws: ConfigurationError.self) { try resolve([:], ["MOTCUA_SUPPLEMENT_LIMIT": "0"]) }
         #expect(throws: ConfigurationError.self) { try resolve([:], ["MOTCUA_MAX_UPLOAD_MB": "many"]) }
     }
+
+    @Test func admissionSetting() throws {
+        #expect(try resolve([:], [:]).maxInFlight == 64)
+        #expect(try resolve(["max-in-flight": "200"], [:]).maxInFlight == 200)
+        let error = #expect(throws: ConfigurationError.self) { try resolve([:], ["MOTCUA_MAX_IN_FLIGHT": "0"]) }
+        #expect(error?.setting.contains("MAX_IN_FLIGHT") == true || error?.setting.contains("max-in-flight") == true)
+    }
 }

@@ -12,11 +12,13 @@ public struct AppEnvironment: Sendable {
     public let dossiers: DossierService
     public let documents: DocumentStore
     public let reports: ReportService
+    /// Bounds the requests worked on at once (`MOTCUA_MAX_IN_FLIGHT`).
+    public let admission: AdmissionGate
     let auth: AuthGate
 
     public init(database: Database, calendar: WorkingCalendar, adminToken: String? = nil, metrics: HTTPMetrics = HTTPMetrics(),
                 loginPolicy: LoginPolicy = LoginPolicy(), dossierPolicy: DossierPolicy = DossierPolicy(), documents: DocumentStore? = nil,
-                notificationChannels: [NotificationChannel] = [.sms, .email]) {
+                notificationChannels: [NotificationChannel] = [.sms, .email], maxInFlight: Int = AppConfiguration().maxInFlight) {
         self.database = database
         self.calendar = calendar
         self.metrics = metrics
@@ -26,6 +28,7 @@ public struct AppEnvironment: Sendable {
         self.documents = documents ?? DocumentStore(
             root: FileManager.default.temporaryDirectory.appendingPathComponent("motcua-files-\(UUID().uuidString)"))
         self.reports = ReportService(database: database)
+        self.admission = AdmissionGate(limit: maxInFlight)
         self.auth = AuthGate(accounts: accounts, admin: AdminGuard(token: adminToken), limiter: LoginLimiter())
     }
 
@@ -49,7 +52,8 @@ public struct AppEnvironment: Sendable {
                                   documents: DocumentStore(root: URL(fileURLWithPath: configuration.documentsDirectory),
                                                            maxBytes: configuration.maxUploadMegabytes * 1024 * 1024),
                                   // Zalo needs a gateway; SMS and e-mail are always queued (logged when none is set).
-                                  notificationChannels: [.sms, .email] + (configuration.notificationGateways[.zalo] != nil ? [.zalo] : []))
+                                  notificationChannels: [.sms, .email] + (configuration.notificationGateways[.zalo] != nil ? [.zalo] : []),
+                                  maxInFlight: configuration.maxInFlight)
         } catch {
             try? await database.close()
             throw error

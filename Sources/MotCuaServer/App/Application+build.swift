@@ -7,6 +7,7 @@ import ServiceLifecycle
 public func buildRouter(_ environment: AppEnvironment) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(RequestObservabilityMiddleware(metrics: environment.metrics))
+    router.middlewares.add(AdmissionMiddleware(gate: environment.admission))
     router.middlewares.add(ProblemMiddleware())
     HealthRoutes(environment: environment).register(on: router)
     let api = router.group("api/v1")

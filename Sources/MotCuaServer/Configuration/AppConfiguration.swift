@@ -19,6 +19,8 @@ public struct AppConfiguration: Sendable, Equatable {
     /// Where dossier files are kept (outside the database).
     public var documentsDirectory = "./motcua-files"
     public var maxUploadMegabytes = 10
+    /// Requests worked on at once; more are answered 503 with Retry-After.
+    public var maxInFlight = 64
     /// HTTP gateways per channel; a channel without one is logged only.
     public var notificationGateways: [NotificationChannel: URL] = [:]
     public var notificationToken: String?
@@ -149,6 +151,12 @@ public enum ConfigurationResolver {
                 summary: "largest dossier file accepted, in MiB") { config, value in
             guard let size = Int(value), (1...200).contains(size) else { return "expected a whole number 1–200" }
             config.maxUploadMegabytes = size
+            return nil
+        },
+        Setting(flag: "max-in-flight", environment: "MOTCUA_MAX_IN_FLIGHT", defaultText: "64",
+                summary: "requests worked on at once; more are answered 503 with Retry-After") { config, value in
+            guard let count = Int(value), (1...100_000).contains(count) else { return "expected a whole number 1–100000" }
+            config.maxInFlight = count
             return nil
         },
         gateway(.sms, "SMS brand-name"),
