@@ -14,7 +14,7 @@ import SQLKit
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks (results as ratios to a reference run in the same session).",
-        subcommands: [UnitsImport.self, CatalogueSearch.self, Generate.self, Reports.self, Inbox.self])
+        subcommands: [UnitsImport.self, CatalogueSearch.self, Generate.self, Reports.self, Inbox.self, Intake.self, Surge.self])
 
     struct UnitsImport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -95,6 +95,16 @@ enum Bench {
 
     /// A fresh, migrated database that is removed afterwards.
     static func withScratch(_ settings: SettingsOptions, _ body: (Database) async throws -> Void) async throws {
+        var logger = Logger(label: "motcua.bench")
+        logger.logLevel = .error
+        try await withScratchLocation(settings) { location, _ in
+            try await run(try Database.open(location, logger: logger), logger, body)
+        }
+    }
+
+    /// A fresh, empty database (a temporary SQLite file, or a new PostgreSQL database beside the
+    /// configured one), removed afterwards; `body` gets where it is and the `serve` flags naming it.
+    static func withScratchLocation(_ settings: SettingsOptions, _ body: (DatabaseLocation, [String]) async throws -> Void) async throws {
         let configuration = try settings.resolve()
         var logger = Logger(label: "motcua.bench")
         logger.logLevel = .error
@@ -103,22 +113,23 @@ enum Bench {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
-            let database = try Database.open(.sqlite(path: directory.appendingPathComponent("bench.sqlite").path), logger: logger)
-            try await run(database, logger, body)
+            let path = directory.appendingPathComponent("bench.sqlite").path
+            try await body(.sqlite(path: path), ["--sqlite-path", path])
         case .postgres(let url):
             let name = "motcua_bench_\(UInt32.random(in: 0...UInt32.max))"
             let admin = try Database.open(.postgres(url: url), logger: logger, maxConnections: 1)
             try await admin.withConnection { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
             var components = URLComponents(string: url)!
             components.path = "/\(name)"
+            let scratch = components.string!
             do {
-                try await run(try Database.open(.postgres(url: components.string!), logger: logger), logger, body)
+                try await body(.postgres(url: scratch), ["--database-url", scratch])
             } catch {
-                try? await admin.withConnection { try await $0.raw("DROP DATABASE \(unsafeRaw: name)").run() }
+                try? await admin.withConnection { try await $0.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run() }
                 try? await admin.close()
                 throw error
             }
-            try await admin.withConnection { try await $0.raw("DROP DATABASE \(unsafeRaw: name)").run() }
+            try await admin.withConnection { try await $0.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run() }
             try await admin.close()
         }
     }
@@ -215,27 +226,9 @@ enum Bench {
     /// One HTTP/1.1 GET on a new loopback connection; returns the status code.
     static func get(port: Int, path: String) async throws -> Int {
         try await Task.detached {
-            let handle = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(handle) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(handle, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard connected == 0 else { throw UsageError("bench: cannot connect to 127.0.0.1:\(port)") }
-            let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-            _ = request.withCString { write(handle, $0, strlen($0)) }
-            var response = [UInt8]()
-            var buffer = [UInt8](repeating: 0, count: 16384)
-            while true {
-                let count = read(handle, &buffer, buffer.count)
-                if count <= 0 { break }
-                response.append(contentsOf: buffer[0..<count])
-            }
-            let statusLine = String(decoding: response.prefix(16), as: UTF8.self)
-            return Int(statusLine.split(separator: " ").dropFirst().first ?? "") ?? 0
+            let reply = BenchLoad.send(port: port, method: "GET", path: path, headers: [:])
+            guard reply.status != 0 else { throw UsageError("bench: cannot connect to 127.0.0.1:\(port)") }
+            return reply.status
         }.value
     }
 

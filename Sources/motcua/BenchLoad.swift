@@ -13,54 +13,52 @@ enum BenchLoad {
         func percentile(_ p: Double) -> Double { Bench.percentile(latencies, p) * 1000 }
     }
 
-    /// `users` threads each sending `requests` GETs of `path` one after another.
+    /// What the client threads of a run gather.
     final class Collector: @unchecked Sendable {
         let lock = NSLock()
         var result = Result()
     }
 
+    /// `users` threads each sending `requests` GETs of `path` one after another, each on a new connection.
     static func run(port: Int, path: String, headers: [String: String], users: Int, requests: Int) -> Result {
-        let collector = Collector()
-        let group = DispatchGroup()
-        let start = Date()
-        for _ in 0..<users {
-            group.enter()
-            let thread = Thread {
-                var mine: [(Int, Double)] = []
-                for _ in 0..<requests { mine.append(get(port: port, path: path, headers: headers)) }
-                collector.lock.withLock {
-                    for (status, seconds) in mine {
-                        collector.result.latencies.append(seconds)
-                        collector.result.statuses[status, default: 0] += 1
-                    }
-                }
-                group.leave()
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
+        BenchWrites.closedLoop(clients: users, seconds: .infinity) { _, iteration in
+            iteration < requests ? send(port: port, method: "GET", path: path, headers: headers) : nil
         }
-        group.wait()
-        var result = collector.lock.withLock { collector.result }
-        result.seconds = Date().timeIntervalSince(start)
-        return result
     }
 
     /// One GET on a new loopback connection: the status and the seconds it took.
     static func get(port: Int, path: String, headers: [String: String]) -> (Int, Double) {
+        let reply = send(port: port, method: "GET", path: path, headers: headers)
+        return (reply.status, reply.seconds)
+    }
+
+    struct Reply {
+        /// 0: no connection or no answer within the timeout.
+        var status: Int
+        var seconds: Double
+        var headers: String
+        var body: String
+    }
+
+    /// One request on a new loopback connection (`Connection: close`), waiting at most `timeout`
+    /// seconds for the answer.
+    static func send(port: Int, method: String, path: String, headers: [String: String], body: String? = nil,
+                     timeout: Int = 30) -> Reply {
         let start = DispatchTime.now()
-        let handle = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+        guard let handle = connectLoopback(port: port, timeout: timeout) else { return Reply(status: 0, seconds: elapsed(), headers: "", body: "") }
         defer { close(handle) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(handle, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        var lines = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        for (name, value) in headers { lines += "\(name): \(value)\r\n" }
+        let payload = Array((body ?? "").utf8)
+        if body != nil { lines += "Content-Type: application/json\r\nContent-Length: \(payload.count)\r\n" }
+        let request = Array((lines + "Connection: close\r\n\r\n").utf8) + payload
+        var sent = 0
+        while sent < request.count {
+            let count = request[sent...].withUnsafeBytes { write(handle, $0.baseAddress, $0.count) }
+            if count <= 0 { return Reply(status: 0, seconds: elapsed(), headers: "", body: "") }
+            sent += count
         }
-        guard connected == 0 else { return (0, 0) }
-        let extra = headers.map { "\($0.key): \($0.value)\r\n" }.joined()
-        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(extra)Connection: close\r\n\r\n"
-        _ = request.withCString { write(handle, $0, strlen($0)) }
         var response = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -68,9 +66,33 @@ enum BenchLoad {
             if count <= 0 { break }
             response.append(contentsOf: buffer[0..<count])
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        let statusLine = String(decoding: response.prefix(16), as: UTF8.self)
-        return (Int(statusLine.split(separator: " ").dropFirst().first ?? "") ?? 0, seconds)
+        let seconds = elapsed()
+        let text = String(decoding: response, as: UTF8.self)
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        let head = parts.first ?? ""
+        let status = Int(head.prefix(16).split(separator: " ").dropFirst().first ?? "") ?? 0
+        return Reply(status: status, seconds: seconds, headers: head, body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+    }
+
+    /// A TCP connection to 127.0.0.1:`port` whose reads give up after `timeout` seconds.
+    static func connectLoopback(port: Int, timeout: Int) -> Int32? {
+        let handle = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var wait = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(handle, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        var one: Int32 = 1
+        setsockopt(handle, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(handle, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(handle)
+            return nil
+        }
+        return handle
     }
 
     /// `motcua serve` with the same settings on `port`, in its own process, until `body` returns.
@@ -86,6 +108,16 @@ enum BenchLoad {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw UsageError("bench: the server did not become ready on port \(port)")
+    }
+
+    /// CPU seconds (user and system) a process has used so far (Linux `/proc`).
+    static func cpuSeconds(of pid: Int32) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return 0 }
+        // Fields after the command name: state is the 3rd field, utime the 14th and stime the 15th.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// The process's resident memory now and at its peak, in MiB (Linux `/proc`).

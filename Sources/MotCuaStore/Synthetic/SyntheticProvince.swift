@@ -59,6 +59,13 @@ public struct SyntheticProvince: Sendable {
         }
     }
 
+    /// Units, agencies and catalogue only (for benchmarks that write through the service):
+    /// each procedure offered, its process, and the agencies receiving it.
+    public func prepareWithoutDossiers(_ database: Database, logger: Logger) async throws
+        -> [(procedure: Procedure, process: ProcessVersion, agencies: [String])] {
+        try await prepare(database, logger: logger).map { ($0.procedure, $0.process, $0.agencies) }
+    }
+
     /// Generates and writes the dossiers; returns how many were written.
     @discardableResult
     public func generate(into database: Database, calendar: WorkingCalendar, logger: Logger,

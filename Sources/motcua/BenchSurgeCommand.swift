@@ -1,0 +1,198 @@
+import ArgumentParser
+import Foundation
+import MotCuaCore
+import MotCuaServer
+import MotCuaStore
+import SQLKit
+
+extension BenchCommand {
+    /// Scenario 5 (surge): online submissions arriving at a fixed rate whatever the answers (an
+    /// enrolment opening), at 1, 2 and 4 times the saturation point measured first; goodput,
+    /// how fast the excess is turned away, and afterwards a count of every acknowledged
+    /// submission in the database.
+    struct Surge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Online submissions at 1×, 2× and 4× the saturation rate: goodput, shed answers, acknowledged submissions counted afterwards.")
+        @OptionGroup var settings: SettingsOptions
+        @Option(help: "Closed-loop clients used to find the saturation point.") var clients = 16
+        @Option(help: "Seconds of each phase.") var seconds = 15
+        @Option(help: "Load multiples of the saturation rate, comma-separated.") var multiples = "1,2,4"
+        @Option(help: "Client threads sending the open-loop load.") var workers = 256
+        @Option(help: "Seconds a client waits for an answer before giving up.") var timeout = 10
+        @Option(help: "The server's bound on requests in flight (its --max-in-flight).") var serverMaxInFlight = 64
+        @Option(help: "Port for the server under test.") var serverPort = 18183
+
+        func run() async throws {
+            let seconds = Double(self.seconds)
+            try await Bench.withScratchLocation(settings) { location, flags in
+                var configuration = try settings.resolve()
+                configuration.database = location
+                let environment = try await AppEnvironment.prepare(configuration, logger: Bench.quietLogger)
+                let desks = 8
+                let desk = try await BenchDesk.prepare(environment, desks: desks)
+                let acknowledged = BenchQueue()
+                let phases = try await BenchLoad.withServer(arguments: flags + ["--max-in-flight", "\(serverMaxInFlight)"], port: serverPort) { server in
+                    // Where the two cores went: the server's share and the load generator's own.
+                    func measured<R>(_ body: () -> R) -> (R, server: Double, client: Double) {
+                        let s0 = BenchLoad.cpuSeconds(of: server.processIdentifier), c0 = BenchLoad.cpuSeconds(of: getpid())
+                        let start = Date()
+                        let result = body()
+                        let wall = Date().timeIntervalSince(start)
+                        return (result, (BenchLoad.cpuSeconds(of: server.processIdentifier) - s0) / wall,
+                                (BenchLoad.cpuSeconds(of: getpid()) - c0) / wall)
+                    }
+                    let closed = (0..<clients).map { _ in BenchConnection(port: serverPort, timeout: timeout) }
+                    let (saturation, server, client) = measured {
+                        BenchWrites.closedLoop(clients: clients, seconds: seconds) { client, _ in
+                            Self.submit(desk, client % desks, on: closed[client], acknowledged: acknowledged)
+                        }
+                    }
+                    var first = BenchSurge.Result(closed: saturation)
+                    (first.serverCores, first.clientCores) = (server, client)
+                    var phases: [(String, BenchSurge.Result)] = [("saturation, \(clients) closed-loop clients", first)]
+                    let rate = Double(saturation.statuses[201] ?? 0) / saturation.seconds
+                    for multiple in multiples.split(separator: ",").compactMap({ Double($0) }) {
+                        usleep(2_000_000)   // let the previous phase drain
+                        let open = (0..<workers).map { _ in BenchConnection(port: serverPort, timeout: timeout) }
+                        var (result, server, client) = measured {
+                            BenchSurge.openLoop(rate: rate * multiple, seconds: seconds, workers: workers) { index, worker in
+                                Self.submit(desk, index % desks, on: open[worker], acknowledged: acknowledged)
+                            }
+                        }
+                        (result.serverCores, result.clientCores) = (server, client)
+                        phases.append(("\(String(format: "%g", multiple))× = \(Int(rate * multiple))/s offered", result))
+                    }
+                    return phases
+                }
+                let codes = acknowledged.all
+                let found = try await Self.count(codes, in: environment.database)
+                let created = try await environment.database.withConnection { db in
+                    try await db.select().column(SQLRaw("COUNT(*)"), as: "n").from("dossiers").first(decodingColumn: "n", as: Int.self) ?? 0
+                }
+                try await environment.database.close()
+                let kind = location.kind.rawValue
+                let base = phases[0].1.goodput
+                Output.current.out("phase\tdatabase\tsent\tacknowledged 201\tgoodput/s\tvs saturation\tp50 201 ms\tp99 201 ms\tshed 503\tp50 503 ms\tp99 503 ms\tretry-after\ttimed out\tother\tsent late >100 ms\tserver cores\tload generator cores")
+                for (name, r) in phases {
+                    Output.current.out([name, kind, "\(r.sent)", "\(r.acknowledged)", String(format: "%.0f", r.goodput),
+                                        String(format: "%.2f", r.goodput / base),
+                                        Bench.format(Bench.percentile(r.okLatencies, 50) * 1000), Bench.format(Bench.percentile(r.okLatencies, 99) * 1000),
+                                        "\(r.shed)", Bench.format(Bench.percentile(r.shedLatencies, 50) * 1000),
+                                        Bench.format(Bench.percentile(r.shedLatencies, 99) * 1000), r.retryAfter ? "yes" : (r.shed == 0 ? "-" : "NO"),
+                                        "\(r.timedOut)", "\(r.other)", "\(r.late)",
+                                        String(format: "%.2f", r.serverCores), String(format: "%.2f", r.clientCores)].joined(separator: "\t"))
+                }
+                Output.current.out("count\tacknowledged \(codes.count)\tfound in the database \(found)\tlost \(codes.count - found)\tdossiers in the database \(created) (unacknowledged but written: \(created - found))")
+            }
+        }
+
+        static func submit(_ desk: BenchDesk, _ index: Int, on connection: BenchConnection, acknowledged: BenchQueue) -> BenchLoad.Reply {
+            let reply = connection.send(method: "POST", path: "/api/v1/dossiers",
+                                        headers: ["Authorization": "Bearer \(desk.citizens[index])", "Idempotency-Key": UUID().uuidString],
+                                        body: desk.application(index, counter: false))
+            if reply.status == 201, let code = BenchDesk.dossierCode(in: reply.body) { acknowledged.push(code) }
+            return reply
+        }
+
+        /// How many of `codes` the database holds.
+        static func count(_ codes: [String], in database: Database) async throws -> Int {
+            var found = 0
+            for start in stride(from: 0, to: codes.count, by: 500) {
+                let chunk = Array(codes[start..<min(start + 500, codes.count)])
+                found += try await database.withConnection { db in
+                    try await db.select().column(SQLRaw("COUNT(*)"), as: "n").from("dossiers").where("code", .in, chunk)
+                        .first(decodingColumn: "n", as: Int.self) ?? 0
+                }
+            }
+            return found
+        }
+    }
+}
+
+/// Open-loop load: requests start on a fixed schedule whatever the answers, as a crowd arrives.
+enum BenchSurge {
+    struct Result {
+        var sent = 0, acknowledged = 0, shed = 0, timedOut = 0, other = 0, late = 0
+        var retryAfter = true
+        var okLatencies: [Double] = [], shedLatencies: [Double] = []
+        var seconds = 0.0
+        var serverCores = 0.0, clientCores = 0.0
+        var goodput: Double { Double(acknowledged) / max(seconds, 1e-9) }
+
+        init() {}
+
+        init(closed: BenchLoad.Result) {
+            sent = closed.statuses.values.reduce(0, +)
+            acknowledged = closed.statuses[201] ?? 0
+            shed = closed.statuses[503] ?? 0
+            timedOut = closed.statuses[0] ?? 0
+            other = sent - acknowledged - shed - timedOut
+            okLatencies = closed.latencies
+            seconds = closed.seconds
+        }
+
+        mutating func merge(_ other: Result) {
+            sent += other.sent; acknowledged += other.acknowledged; shed += other.shed
+            timedOut += other.timedOut; self.other += other.other; late += other.late
+            retryAfter = retryAfter && other.retryAfter
+            okLatencies += other.okLatencies; shedLatencies += other.shedLatencies
+        }
+
+        mutating func add(_ reply: BenchLoad.Reply, lateBy: Double) {
+            sent += 1
+            if lateBy > 0.1 { late += 1 }
+            switch reply.status {
+            case 201:
+                acknowledged += 1
+                okLatencies.append(reply.seconds)
+            case 503, 429:
+                shed += 1
+                shedLatencies.append(reply.seconds)
+                if !reply.headers.lowercased().contains("\r\nretry-after:") { retryAfter = false }
+            case 0: timedOut += 1
+            default: other += 1
+            }
+        }
+    }
+
+    /// Request `i` is due at `i / rate` seconds; `workers` threads take them in turn. A request
+    /// sent more than 100 ms after it was due counts as late (the client, not the server, fell behind).
+    static func openLoop(rate: Double, seconds: Double, workers: Int,
+                         _ request: @escaping @Sendable (_ index: Int, _ worker: Int) -> BenchLoad.Reply) -> Result {
+        let total = Int(rate * seconds)
+        let shared = Shared()
+        let group = DispatchGroup()
+        let start = DispatchTime.now().uptimeNanoseconds
+        for worker in 0..<workers {
+            group.enter()
+            let thread = Thread {
+                var mine = Result()
+                while true {
+                    let index = shared.take()
+                    guard index < total else { break }
+                    let due = start + UInt64(Double(index) / rate * 1e9)
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    if due > now { usleep(UInt32((due - now) / 1000)) }
+                    let lateBy = Double(DispatchTime.now().uptimeNanoseconds &- due) / 1e9
+                    mine.add(request(index, worker), lateBy: lateBy)
+                }
+                shared.lock.withLock { shared.result.merge(mine) }
+                group.leave()
+            }
+            thread.stackSize = 256 << 10
+            thread.start()
+        }
+        group.wait()
+        var result = shared.lock.withLock { shared.result }
+        result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return result
+    }
+
+    final class Shared: @unchecked Sendable {
+        let lock = NSLock()
+        var next = 0
+        var result = Result()
+
+        func take() -> Int { lock.withLock { defer { next += 1 }; return next } }
+    }
+}
