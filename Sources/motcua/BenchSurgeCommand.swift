@@ -15,6 +15,7 @@ extension BenchCommand {
             abstract: "Online submissions at 1×, 2× and 4× the saturation rate: goodput, shed answers, acknowledged submissions counted afterwards.")
         @OptionGroup var settings: SettingsOptions
         @Option(help: "Closed-loop clients used to find the saturation point.") var clients = 16
+        @Option(help: "Commune desks the submissions go to (a citizen each).") var desks = 8
         @Option(help: "Seconds of each phase.") var seconds = 15
         @Option(help: "Load multiples of the saturation rate, comma-separated.") var multiples = "1,2,4"
         @Option(help: "Client threads sending the open-loop load.") var workers = 256
@@ -28,7 +29,7 @@ extension BenchCommand {
                 var configuration = try settings.resolve()
                 configuration.database = location
                 let environment = try await AppEnvironment.prepare(configuration, logger: Bench.quietLogger)
-                let desks = 8
+                let desks = self.desks
                 let desk = try await BenchDesk.prepare(environment, desks: desks)
                 let acknowledged = BenchQueue()
                 let phases = try await BenchLoad.withServer(arguments: flags + ["--max-in-flight", "\(serverMaxInFlight)"], port: serverPort) { server in
