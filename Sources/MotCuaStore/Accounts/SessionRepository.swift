@@ -26,12 +26,16 @@ public enum SessionRepository {
     }
 
     /// The account behind an unexpired token.
+    /// The session's account in one joined query: every authenticated request asks this.
     static func account(token: String, now: Date, in db: any SQLDatabase) async throws -> Account? {
-        guard let accountId = try await db.select().column("account_id").from("sessions")
-            .where("token_hash", .equal, hash(token)).where("expires_ms", .greaterThan, StoredTime.ms(now))
-            .first(decodingColumn: "account_id", as: String.self)
+        guard let row = try await db.select().columns(AccountRepository.columns.map { SQLColumn($0, table: "accounts") })
+            .from("sessions")
+            .join("accounts", on: SQLColumn("account_id", table: "sessions"), .equal, SQLColumn("id", table: "accounts"))
+            .where(SQLColumn("token_hash", table: "sessions"), .equal, SQLBind(hash(token)))
+            .where(SQLColumn("expires_ms", table: "sessions"), .greaterThan, SQLBind(StoredTime.ms(now)))
+            .first()
         else { return nil }
-        return try await AccountRepository.find(id: accountId, in: db)
+        return try await AccountRepository.decode(row, in: db)
     }
 
     static func delete(token: String, in db: any SQLDatabase) async throws {

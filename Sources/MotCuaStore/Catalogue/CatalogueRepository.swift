@@ -72,12 +72,15 @@ public struct CatalogueRepository: Sendable {
     }
 
     public func processVersion(_ code: String, version: Int) async throws -> ProcessVersion? {
-        try await database.withConnection { db in
-            try await db.select().column("document").from("process_versions")
-                .where("procedure_code", .equal, code).where("version", .equal, version)
-                .first(decodingColumn: "document", as: String.self)
-                .map { try JSONDecoder().decode(ProcessVersion.self, from: Data($0.utf8)) }
-        }
+        try await database.withConnection { db in try await Self.processVersion(code, version: version, in: db) }
+    }
+
+    /// One process version alone: what a dossier's page needs, without decoding the procedure.
+    public static func processVersion(_ code: String, version: Int, in db: any SQLDatabase) async throws -> ProcessVersion? {
+        try await db.select().column("document").from("process_versions")
+            .where("procedure_code", .equal, code).where("version", .equal, version)
+            .first(decodingColumn: "document", as: String.self)
+            .map { try JSONDecoder().decode(ProcessVersion.self, from: Data($0.utf8)) }
     }
 
     /// Every procedure with its process versions, in code order (export, reports).

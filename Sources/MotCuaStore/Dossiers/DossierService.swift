@@ -94,7 +94,7 @@ public struct DossierService: Sendable {
                                            channels: notificationChannels, in: db)
         try await recordFact(of: dossier, after: event, onlineLevel: procedure.onlineLevel, isNew: true, in: db)
         if submission.acceptNow {
-            dossier = try await apply(.accept, to: dossier, by: viewer, at: now, in: db)
+            dossier = try await apply(.accept, to: dossier, by: viewer, at: now, in: db, procedure: stored)
         }
         return dossier
     }
@@ -122,12 +122,15 @@ public struct DossierService: Sendable {
         }
     }
 
+    /// `procedure`: the dossier's procedure when the caller has just read it (the same transaction).
     func apply(_ command: DossierCommand, to dossier: StoredDossier, by viewer: Viewer, at now: Date,
-               in db: any SQLDatabase) async throws -> StoredDossier {
+               in db: any SQLDatabase, procedure known: StoredProcedure? = nil) async throws -> StoredDossier {
         if viewer.isOfficer, !viewer.agencies.contains(dossier.currentAgency) {
             throw DossierError("auth.forbidden", "Hồ sơ đang ở cơ quan khác")
         }
-        guard let procedure = try await CatalogueRepository.find(dossier.procedureCode, in: db),
+        var found = known?.document.procedure.code == dossier.procedureCode ? known : nil
+        if found == nil { found = try await CatalogueRepository.find(dossier.procedureCode, in: db) }
+        guard let procedure = found,
               let process = procedure.document.processes.first(where: { $0.version == dossier.processVersion })
         else { throw StoreError.notFound("process \(dossier.procedureCode) v\(dossier.processVersion)") }
         let context = DossierContext(process: process, timeLimit: procedure.document.procedure.timeLimit, calendar: calendar, policy: policy)
