@@ -19,10 +19,12 @@ enum BenchLoad {
         var result = Result()
     }
 
-    /// `users` threads each sending `requests` GETs of `path` one after another, each on a new connection.
+    /// `users` threads each sending `requests` GETs of `path` one after another on its own
+    /// kept-alive connection, as a browser does.
     static func run(port: Int, path: String, headers: [String: String], users: Int, requests: Int) -> Result {
-        BenchWrites.closedLoop(clients: users, seconds: .infinity) { _, iteration in
-            iteration < requests ? send(port: port, method: "GET", path: path, headers: headers) : nil
+        let connections = (0..<users).map { _ in BenchConnection(port: port) }
+        return BenchWrites.closedLoop(clients: users, seconds: .infinity) { user, iteration in
+            iteration < requests ? connections[user].send(method: "GET", path: path, headers: headers) : nil
         }
     }
 
