@@ -34,6 +34,8 @@ public struct DossierService: Sendable {
         self.notificationChannels = notificationChannels
     }
 
+    let procedures = ProcedureCache()
+
     /// What a submission carries besides the applicant.
     public struct Submission: Sendable {
         public var procedureCode: String
@@ -69,7 +71,7 @@ public struct DossierService: Sendable {
         if viewer.isOfficer, !viewer.agencies.contains(agency) {
             throw DossierError("auth.forbidden", "Cán bộ chỉ nhận hồ sơ cho cơ quan của mình")
         }
-        guard let stored = try await CatalogueRepository.find(submission.procedureCode, in: db),
+        guard let stored = try await procedures.find(submission.procedureCode, in: db),
               stored.document.procedure.status == .published, let process = stored.document.processes.last
         else { throw StoreError.notFound("procedure \(submission.procedureCode)") }
         let procedure = stored.document.procedure
@@ -129,7 +131,7 @@ public struct DossierService: Sendable {
             throw DossierError("auth.forbidden", "Hồ sơ đang ở cơ quan khác")
         }
         var found = known?.document.procedure.code == dossier.procedureCode ? known : nil
-        if found == nil { found = try await CatalogueRepository.find(dossier.procedureCode, in: db) }
+        if found == nil { found = try await procedures.find(dossier.procedureCode, in: db) }
         guard let procedure = found,
               let process = procedure.document.processes.first(where: { $0.version == dossier.processVersion })
         else { throw StoreError.notFound("process \(dossier.procedureCode) v\(dossier.processVersion)") }
