@@ -21,6 +21,18 @@ import Testing
         #expect(ReportPeriod(from: day(2026, 3, 2), to: day(2026, 3, 1)) == nil)
     }
 
+    /// What lies after a day, for sums read as the all-time rows minus what came later.
+    @Test func daysAfterADayDecomposeToTheEnd() {
+        #expect(ReportPeriod.after(day(2026, 11, 20))!.spans == [
+            RollupSpan(grain: .day, first: 20261121, last: 20261130),
+            RollupSpan(grain: .month, first: 202612, last: 202612),
+            RollupSpan(grain: .year, first: 2027, last: 2999),
+        ])
+        #expect(ReportPeriod.after(day(2026, 12, 31))!.spans == [RollupSpan(grain: .year, first: 2027, last: 2999)])
+        #expect(ReportPeriod.after(ReportPeriod.end) == nil)
+        #expect(ReportGrain.total.period(of: day(2026, 11, 20)) == 0)
+    }
+
     /// Every decomposition covers each day of the range exactly once.
     @Test func spansCoverEachDayOnce() {
         var rng = SplitMix64(seed: 766)

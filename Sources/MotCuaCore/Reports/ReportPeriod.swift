@@ -12,16 +12,22 @@ extension CivilDate {
     public static func of(_ instant: Date) -> CivilDate { WorkingCalendar.local(instant).0 }
 }
 
-/// How finely a rollup row counts: one day, one month or one year.
+/// How finely a rollup row counts: one day, one month, one year, or all time. The all-time row
+/// lets a sum from the beginning up to a day be read as that row minus the few rows after the
+/// day, instead of every row before it.
 public enum ReportGrain: String, Codable, Sendable, CaseIterable {
-    case day = "d", month = "m", year = "y"
+    case day = "d", month = "m", year = "y", total = "t"
 
-    /// The key of the row of this grain that a day falls in: `yyyymmdd`, `yyyymm` or `yyyy`.
+    /// The grains of calendar periods (what a period's spans are made of).
+    public static let calendar: [ReportGrain] = [.day, .month, .year]
+
+    /// The key of the row of this grain that a day falls in: `yyyymmdd`, `yyyymm`, `yyyy`, or 0.
     public func period(of date: CivilDate) -> Int {
         switch self {
         case .day: return date.dayNumber
         case .month: return date.year * 100 + date.month
         case .year: return date.year
+        case .total: return 0
         }
     }
 }
@@ -52,6 +58,14 @@ public struct ReportPeriod: Hashable, Sendable, Codable {
 
     /// The first day anything can have been counted (no dossier predates it).
     public static let beginning = CivilDate(year: 2000, month: 1, day: 1)!
+
+    /// A day after anything can be counted (due days lie ahead, but not this far).
+    public static let end = CivilDate(year: 2999, month: 12, day: 31)!
+
+    /// The days after `day`, up to `end`; nil when there are none.
+    public static func after(_ day: CivilDate) -> ReportPeriod? {
+        ReportPeriod(from: max(day, beginning.adding(days: -1)).adding(days: 1), to: end)
+    }
 
     public static func month(_ year: Int, _ month: Int) -> ReportPeriod? {
         guard let first = CivilDate(year: year, month: month, day: 1) else { return nil }

@@ -48,6 +48,7 @@ public enum Migrations {
         m0020CreateDossierFacts,
         m0021CreateReportRollups,
         m0022CreateReportDurations,
+        m0023AddAllTimeRollups,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

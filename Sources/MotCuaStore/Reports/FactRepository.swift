@@ -29,8 +29,9 @@ public struct Rollups: Equatable, Sendable {
                          default: CounterSums()].add(c.counter, sign * c.amount)
             }
         }
+        // Durations are only read for a period, so they need no all-time row.
         if let bucket = fact.durationBucket, let day = fact.closedDay {
-            for grain in ReportGrain.allCases {
+            for grain in ReportGrain.calendar {
                 let key = RollupKey(grain: grain, period: grain.period(of: day), agency: fact.agency, procedure: fact.procedure)
                 durations[key, default: [:]][bucket, default: 0] += sign
             }

@@ -45,11 +45,9 @@ public struct ReportRepository: Sendable {
         }
         return try await database.withConnection { db in
             let periodSums = try await Self.sums(period.spans, ReportCounter.allCases, scope, breakdown, in: db)
-            let beforeSums = period.from <= ReportPeriod.beginning ? [:]
-                : try await Self.sums(ReportPeriod(from: ReportPeriod.beginning, to: period.from.adding(days: -1))!.spans,
-                                      [.received, .closed], scope, breakdown, in: db)
-            let snapshotSums = try await Self.sums(ReportPeriod(from: ReportPeriod.beginning, to: max(snapshot, ReportPeriod.beginning))!.spans,
-                                                   [.received, .closed, .overdueStarted, .overdueEnded], scope, breakdown, in: db)
+            let beforeSums = try await Self.sums(through: period.from.adding(days: -1), [.received, .closed], scope, breakdown, in: db)
+            let snapshotSums = try await Self.sums(through: snapshot, [.received, .closed, .overdueStarted, .overdueEnded],
+                                                   scope, breakdown, in: db)
             let histograms = try await Self.durations(period.spans, scope, breakdown, in: db)
             var out: [String: ReportInput] = [:]
             for key in Set(periodSums.keys).union(beforeSums.keys).union(snapshotSums.keys) {
@@ -67,6 +65,15 @@ public struct ReportRepository: Sendable {
 
     /// Flow sums per month (`yyyymm`), for trends.
     public func monthly(_ scope: ReportScope, period: ReportPeriod, counters: [ReportCounter]) async throws -> [Int: CounterSums] {
+        if scope.officer != nil {
+            var out: [Int: CounterSums] = [:]
+            for fact in try await facts(scope) {
+                for c in fact.contributions where period.contains(c.day) && counters.contains(c.counter) {
+                    out[ReportGrain.month.period(of: c.day), default: CounterSums()].add(c.counter, c.amount)
+                }
+            }
+            return out
+        }
         let span = RollupSpan(grain: .month, first: ReportGrain.month.period(of: period.from), last: ReportGrain.month.period(of: period.to))
         return try await database.withConnection { db in
             var query = db.select().column("period")
@@ -82,9 +89,27 @@ public struct ReportRepository: Sendable {
 
     static func sums(_ spans: [RollupSpan], _ counters: [ReportCounter], _ scope: ReportScope, _ breakdown: ReportBreakdown?,
                      in db: any SQLDatabase) async throws -> [String: CounterSums] {
+        try await sums(spans, counters, scope, breakdown, in: db) { "SUM(\($0))" }
+    }
+
+    /// The sums of every day up to and including `day`: the all-time rows minus the rows after
+    /// the day, which are few (the days left in its month, its year's later months, later years),
+    /// where adding up every row before the day would read the whole history.
+    static func sums(through day: CivilDate, _ counters: [ReportCounter], _ scope: ReportScope, _ breakdown: ReportBreakdown?,
+                     in db: any SQLDatabase) async throws -> [String: CounterSums] {
+        guard day >= ReportPeriod.beginning else { return [:] }
+        let spans = [RollupSpan(grain: .total, first: 0, last: 0)] + (ReportPeriod.after(day)?.spans ?? [])
+        return try await sums(spans, counters, scope, breakdown, in: db) {
+            "SUM(CASE WHEN grain = '\(ReportGrain.total.rawValue)' THEN \($0) ELSE -\($0) END)"
+        }
+    }
+
+    /// One query over the rollup rows of `spans`, each counter aggregated by `aggregate(column)`.
+    private static func sums(_ spans: [RollupSpan], _ counters: [ReportCounter], _ scope: ReportScope, _ breakdown: ReportBreakdown?,
+                             in db: any SQLDatabase, aggregate: (String) -> String) async throws -> [String: CounterSums] {
         var query = db.select()
         if let breakdown { query = query.column(Self.column(breakdown), as: "key") }
-        for c in counters { query = query.column(SQLRaw("CAST(SUM(\(c.rawValue)) AS BIGINT)"), as: c.rawValue) }
+        for c in counters { query = query.column(SQLRaw("CAST(\(aggregate(c.rawValue)) AS BIGINT)"), as: c.rawValue) }
         query = filter(query.from("report_rollups"), spans, scope)
         if let breakdown { query = query.groupBy(Self.column(breakdown)) }
         var out: [String: CounterSums] = [:]
