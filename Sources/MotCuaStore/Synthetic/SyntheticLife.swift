@@ -33,9 +33,12 @@ struct SyntheticLife: Sendable {
         mutating func between(_ low: Double, _ high: Double) -> Double { low + (high - low) * next() }
     }
 
-    /// Plays dossier `index`: submitted between `from` and `now`, with realistic shares of
-    /// channels, refusals, supplements, payments, hand-offs, lateness, apologies and ratings.
-    static func play(index: Int, seed: UInt64, offers: [Offer], totalWeight: Int, from: Date, now: Date,
+    /// Plays dossier `index` of `count`: submitted between `from` and `now`, with realistic shares
+    /// of channels, refusals, supplements, payments, hand-offs, lateness, apologies and ratings.
+    /// Dossiers are submitted in the order of their index (each at a random moment of its own
+    /// slice of the span), so that bulk writes append to the indexes by agency and day instead of
+    /// landing all over them.
+    static func play(index: Int, of count: Int, seed: UInt64, offers: [Offer], totalWeight: Int, from: Date, now: Date,
                      calendar: WorkingCalendar, policy: DossierPolicy) -> SyntheticLife? {
         var dice = Dice(seed: seed, index: index)
         var ticket = Int(dice.next() * Double(totalWeight))
@@ -44,7 +47,7 @@ struct SyntheticLife: Sendable {
         let channels = offer.procedure.channels
         let channel: Procedure.Channel = channels.contains(.online) && dice.chance(0.45) ? .online
             : channels.contains(.post) && dice.chance(0.05) ? .post : .counter
-        let submitted = calendar.startOfCounting(from.addingTimeInterval(dice.next() * now.timeIntervalSince(from)))
+        let submitted = calendar.startOfCounting(from.addingTimeInterval((Double(index) + dice.next()) / Double(max(1, count)) * now.timeIntervalSince(from)))
         guard submitted < now else { return nil }
         let citizen = channel == .online ? "citizen-\(index % 50_000)" : nil
         let context = DossierContext(process: offer.process, timeLimit: offer.procedure.timeLimit, calendar: calendar, policy: policy)

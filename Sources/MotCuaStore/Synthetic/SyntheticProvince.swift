@@ -79,7 +79,7 @@ public struct SyntheticProvince: Sendable {
         func play(_ start: Int) -> Task<[SyntheticLife], Never> {
             Task.detached {
                 (start..<min(start + settings.batch, settings.dossiers)).compactMap { index in
-                    SyntheticLife.play(index: index, seed: settings.seed, offers: offers, totalWeight: total, from: settings.from,
+                    SyntheticLife.play(index: index, of: settings.dossiers, seed: settings.seed, offers: offers, totalWeight: total, from: settings.from,
                                        now: settings.now, calendar: calendar, policy: DossierPolicy())
                 }
             }
@@ -92,6 +92,8 @@ public struct SyntheticProvince: Sendable {
             next = start < dossiers ? play(start) : nil
             let numbered = number(lives, &sequences)
             try await database.transaction { db in
+                // A bulk load touches far more index pages than SQLite's default 2 MB cache holds.
+                if database.kind == .sqlite { try await db.raw("PRAGMA cache_size = -1048576").run() }
                 try await write(numbered, calendar: calendar, in: db)
             }
             written += lives.count
