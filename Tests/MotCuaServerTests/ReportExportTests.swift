@@ -17,6 +17,17 @@ import ZIPFoundation
             + "\"Sở A, Sở B <&>\",0,\r\n")
     }
 
+    /// "\r\n" is one Character in Swift: the checks go by scalar, so it cannot split a row unquoted.
+    @Test func csvQuotesLineBreaksOfEveryKind() {
+        let table = ReportTable(headers: ["Cơ quan"], rows: [[.text("Sở A\r\n=HYPERLINK(1)")], [.text("\r\n=1+1")]])
+        let text = String(decoding: ReportExport.csv(table), as: UTF8.self)
+        #expect(text == "\u{FEFF}Cơ quan\r\n\"Sở A\r\n=HYPERLINK(1)\"\r\n\"'\r\n=1+1\"\r\n")
+    }
+
+    @Test func xmlDropsWhatXMLCannotHold() {
+        #expect(ReportExport.escaped("a\u{FFFE}b\u{FFFF}c\u{1}d\te") == "abcd\te")
+    }
+
     @Test func xlsxEscapesTextAndWritesNumbersAsNumbers() throws {
         let archive = try Archive(data: try ReportExport.xlsx(Self.table), accessMode: .read)
         var sheet = Data()

@@ -102,7 +102,13 @@ public struct DossierFact: Codable, Hashable, Sendable {
     /// the due instant has not come yet, unless it had passed when the clock stopped.
     static func overdue(_ state: DossierState, due: Date?) -> Bool {
         guard state.acceptedAt != nil, let due else { return false }
-        if let finished = state.finishedAt { return finished > due }
+        if let finished = state.finishedAt {
+            // Stopped or withdrawn while the clock was stopped: judged when the clock stopped.
+            if [.stopped, .withdrawn].contains(state.status), let last = state.pauses.last, last.end == finished {
+                return last.start > due
+            }
+            return finished > due
+        }
         if let paused = state.pausedSince { return paused > due }
         return true
     }

@@ -69,7 +69,8 @@ extension DossierFact {
             case .withdrawn: .withdrawn
             case .stopped: .stopped
             }
-            add(closedDay, counter)
+            // A dossier withdrawn before it was received never entered the table's balance.
+            add(closedDay, counter, if: receivedDay != nil || outcome == .refused)
             add(closedDay, .lateApologised, if: outcome == .late && apologised)
             if outcome.isResolved { add(closedDay, .processingMinutes, processingMinutes ?? 0) }
         }

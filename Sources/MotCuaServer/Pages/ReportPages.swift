@@ -114,8 +114,15 @@ struct ReportPages {
         let cells = try await reports.overdueSteps(request, by: caller.viewer)
         guard !cells.isEmpty else { return "" }
         let names = try await ReportNames.of(Array(Set(cells.map(\.agency))), table: "agencies", in: environment.database)
+        // A row per agency code; two agencies of the same name are told apart by their codes.
+        let codes = Set(cells.map(\.agency))
+        let named = Dictionary(grouping: codes) { names[$0] ?? $0 }
+        func label(_ code: String) -> String {
+            let name = names[code] ?? code
+            return (named[name]?.count ?? 0) > 1 ? "\(name) (\(code))" : name
+        }
         var counts: [String: [Int: Int]] = [:]
-        for cell in cells { counts[names[cell.agency] ?? cell.agency, default: [:]][cell.step] = cell.count }
+        for cell in cells { counts[label(cell.agency), default: [:]][cell.step, default: 0] += cell.count }
         let step = strings["report_step"] ?? ""
         return Charts.heat(id: "heat", title: strings["report_heat_title"] ?? "", description: strings["report_heat_desc"] ?? "",
                            rows: counts.keys.sorted(), columns: Array(Set(cells.map(\.step))).sorted(), counts: counts,

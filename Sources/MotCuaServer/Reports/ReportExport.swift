@@ -7,8 +7,9 @@ enum ReportExport {
     static func csv(_ table: ReportTable) -> Data {
         func field(_ raw: String) -> String {
             // A cell that starts like a formula would run as one in a spreadsheet: make it text.
-            let text = raw.first.map { "=+-@\t\r".contains($0) } == true ? "'" + raw : raw
-            return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            // By scalar: "\r\n" is a single Character, equal to neither "\r" nor "\n".
+            let text = raw.unicodeScalars.first.map { "=+-@\t\r\n".unicodeScalars.contains($0) } == true ? "'" + raw : raw
+            return text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         func text(_ cell: ReportTable.Cell) -> String {
@@ -95,6 +96,7 @@ enum ReportExport {
             case "\"": out += "&quot;"
             // Control characters are not allowed in XML 1.0 at all.
             case _ where scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r": continue
+            case "\u{FFFE}", "\u{FFFF}": continue
             default: out.unicodeScalars.append(scalar)
             }
         }

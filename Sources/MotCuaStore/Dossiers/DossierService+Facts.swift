@@ -8,6 +8,13 @@ extension DossierService {
     func recordFact(of dossier: StoredDossier, after event: DossierEvent, onlineLevel: Procedure.OnlineLevel,
                     isNew: Bool = false, in db: any SQLDatabase) async throws {
         let old = isNew ? nil : try await FactRepository.find(dossier.code, in: db)
+        if !isNew, old == nil {
+            // No fact yet (a dossier moved in from another system): the whole history, this event
+            // included, makes it, so that what happened before is not lost from the reports.
+            let made = try await ReportRepository.recomputeFacts(after: "", only: dossier.code, limit: 1, calendar: calendar, in: db)
+            if let fact = made.first { try await FactRepository.save(fact, replacing: nil, in: db) }
+            return
+        }
         var fact = old ?? DossierFact(code: dossier.code, agency: dossier.receivingAgency, procedure: dossier.procedureCode)
         fact.record(event)
         fact.update(from: dossier.state, onlineLevel: onlineLevel, officer: dossier.responsibleOfficer, calendar: calendar)

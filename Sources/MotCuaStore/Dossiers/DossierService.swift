@@ -140,7 +140,9 @@ public struct DossierService: Sendable {
         let currentAgency = state.stepIndex.flatMap { process.steps[$0].agency } ?? dossier.receivingAgency
         // Whoever last worked on it at this agency holds it; a hand-off leaves it unassigned, and
         // a leader's approval does not take it over.
+        // Once the result is ready, handing it back is not processing: the one who finished keeps it.
         let officer: String? = currentAgency != dossier.currentAgency ? nil
+            : dossier.state.finishedAt != nil ? dossier.responsibleOfficer
             : [.intakeOfficer, .processingOfficer].contains(viewer.actor.role) ? viewer.actor.id : dossier.responsibleOfficer
         let version = try await DossierRepository.update(dossier.code, expectedVersion: dossier.version, state: state,
                                                          currentAgency: currentAgency, responsibleOfficer: officer, event: event, in: db)

@@ -36,8 +36,8 @@ extension ReportRepository {
             case .resolvedOnTime: outcome(.onTime)
             case .resolvedLate: outcome(.late)
             case .refused: outcome(.refused)
-            case .withdrawn: outcome(.withdrawn)
-            case .stopped: outcome(.stopped)
+            case .withdrawn: outcome(.withdrawn); query = query.where("received_day", .isNot, SQLLiteral.null)
+            case .stopped: outcome(.stopped); query = query.where("received_day", .isNot, SQLLiteral.null)
             case .lateApologised: outcome(.late); flag("apologised")
             case .inProgressOverdue:
                 openAtSnapshot()

@@ -8,7 +8,11 @@ extension ReportRepository {
     /// One transaction: reports read the old figures until the new ones are complete.
     @discardableResult
     public func rebuild(calendar: WorkingCalendar, batch: Int = 2000) async throws -> Int {
-        try await database.transaction { db in
+        let kind = database.kind
+        return try await database.transaction { db in
+            // A command running meanwhile must wait for the new facts, not find its fact gone and
+            // start a new one from its last event (SQLite has one writer at a time anyway).
+            if kind == .postgres { try await db.raw("LOCK TABLE dossier_facts IN EXCLUSIVE MODE").run() }
             try await db.delete(from: "report_durations").run()
             try await db.delete(from: "report_rollups").run()
             try await db.delete(from: "dossier_facts").run()
@@ -29,9 +33,12 @@ extension ReportRepository {
     }
 
     /// The facts of the next dossiers by code, as their state, history and files make them.
-    static func recomputeFacts(after: String, limit: Int, calendar: WorkingCalendar, in db: any SQLDatabase) async throws -> [DossierFact] {
-        let dossiers = try await DossierRepository.selectDossiers(db).where("code", .greaterThan, after)
-            .orderBy("code").limit(limit).all().map(DossierRepository.decode)
+    /// `only`: just that dossier.
+    static func recomputeFacts(after: String, only: String? = nil, limit: Int, calendar: WorkingCalendar,
+                               in db: any SQLDatabase) async throws -> [DossierFact] {
+        var select = DossierRepository.selectDossiers(db)
+        select = only.map { select.where("code", .equal, $0) } ?? select.where("code", .greaterThan, after)
+        let dossiers = try await select.orderBy("code").limit(limit).all().map(DossierRepository.decode)
         guard let first = dossiers.first?.code, let last = dossiers.last?.code else { return [] }
         let events = Dictionary(grouping: try await DossierRepository.selectEvents(db)
             .where("dossier_code", .greaterThanOrEqual, first).where("dossier_code", .lessThanOrEqual, last)
