@@ -137,13 +137,13 @@ public struct SyntheticProvince: Sendable {
             factRows.append(FactRepository.row(fact))
             rollups.add(fact, sign: 1)
         }
-        try await db.insertRows(into: "dossiers", columns: [
+        try await db.bulkInsert(into: "dossiers", columns: [
             "code", "procedure_code", "process_version", "receiving_agency", "current_agency", "province_code", "applicant_account", "status",
             "appointment_ms", "step_deadline_ms", "state", "applicant", "version", "created_at", "updated_at", "responsible_officer"], dossierRows)
-        try await db.insertRows(into: "dossier_events", columns: [
+        try await db.bulkInsert(into: "dossier_events", columns: [
             "dossier_code", "sequence", "command", "actor_id", "actor_role", "at_ms", "from_status", "to_status", "reason", "data"], eventRows)
-        try await db.insertRows(into: "dossier_agencies", columns: ["dossier_code", "agency_code"], agencyRows)
-        try await db.insertRows(into: "dossier_facts", columns: FactRepository.columns, factRows)
+        try await db.bulkInsert(into: "dossier_agencies", columns: ["dossier_code", "agency_code"], agencyRows)
+        try await db.bulkInsert(into: "dossier_facts", columns: FactRepository.columns, factRows)
         try await FactRepository.writeInSlices(rollups.trimmed, in: db)
         // The day's counters, so that dossiers submitted later through the service get new numbers.
         for (key, last) in lastNumbers.sorted(by: { $0.key < $1.key }) {
