@@ -1,5 +1,6 @@
 import Foundation
 import MotCuaTestSupport
+import SQLKit
 import Testing
 @testable import MotCuaCore
 @testable import MotCuaStore
@@ -40,6 +41,18 @@ import Testing
                     month: Int(day.dropFirst(2).prefix(2))!, day: Int(day.suffix(2))!)!, in: db)
             }
             #expect(code == Int(last.split(separator: "-")[2])! + 1)
+            if kind == .postgres {
+                // The indexes and foreign keys dropped for the bulk load are all back.
+                let (indexes, keys) = try await database.withConnection { db in
+                    (try await db.raw("SELECT indexname FROM pg_indexes WHERE tablename IN ('dossiers', 'dossier_events', 'dossier_agencies', 'dossier_facts')")
+                        .all(decodingColumn: "indexname", as: String.self),
+                     try await db.raw("SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text IN ('dossiers', 'dossier_events', 'dossier_agencies', 'dossier_facts')")
+                        .all(decodingColumn: "conname", as: String.self))
+                }
+                #expect(Set(indexes).isSuperset(of: ["dossiers_inbox", "dossiers_applicant", "dossiers_responsible", "dossier_agencies_agency",
+                                                     "dossier_facts_received", "dossier_facts_closed", "dossier_facts_officer"]))
+                #expect(keys.count == 5)
+            }
             return facts
         }
         // The same seed gives the same province.

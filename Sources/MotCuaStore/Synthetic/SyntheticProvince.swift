@@ -86,20 +86,22 @@ public struct SyntheticProvince: Sendable {
         }
         var next = dossiers > 0 ? play(0) : nil
         var start = 0
-        while let current = next {
-            let lives = await current.value
-            start += batch
-            next = start < dossiers ? play(start) : nil
-            let numbered = number(lives, &sequences)
-            try await database.transaction { db in
-                // A bulk load touches far more index pages than SQLite's default 2 MB cache holds.
-                if database.kind == .sqlite { try await db.raw("PRAGMA cache_size = -1048576").run() }
-                try await write(numbered, calendar: calendar, in: db)
+        return try await BulkLoadIndexes.withoutSecondaryIndexes(database) {
+            while let current = next {
+                let lives = await current.value
+                start += batch
+                next = start < dossiers ? play(start) : nil
+                let numbered = number(lives, &sequences)
+                try await database.transaction { db in
+                    // A bulk load touches far more index pages than SQLite's default 2 MB cache holds.
+                    if database.kind == .sqlite { try await db.raw("PRAGMA cache_size = -1048576").run() }
+                    try await write(numbered, calendar: calendar, in: db)
+                }
+                written += lives.count
+                progress?(written)
             }
-            written += lives.count
-            progress?(written)
+            return written
         }
-        return written
     }
 
     /// Each dossier's code: its agency, its day and the day's next number at that agency.
