@@ -113,9 +113,9 @@ struct ReportPages {
     func heatChart(_ request: ReportRequest, _ caller: Caller, _ strings: [String: String]) async throws -> String {
         let cells = try await reports.overdueSteps(request, by: caller.viewer)
         guard !cells.isEmpty else { return "" }
-        let names = try await ReportNames.of(Array(Set(cells.map(\.agency))), table: "agencies", in: environment.database)
-        // A row per agency code; two agencies of the same name are told apart by their codes.
         let codes = Set(cells.map(\.agency))
+        let names = try await ReportNames.of(Array(codes), table: "agencies", in: environment.database)
+        // A row per agency code; two agencies of the same name are told apart by their codes.
         let named = Dictionary(grouping: codes) { names[$0] ?? $0 }
         func label(_ code: String) -> String {
             let name = names[code] ?? code

@@ -11,8 +11,9 @@ extension DossierService {
         if !isNew, old == nil {
             // No fact yet (a dossier moved in from another system): the whole history, this event
             // included, makes it, so that what happened before is not lost from the reports.
-            let made = try await ReportRepository.recomputeFacts(after: "", only: dossier.code, limit: 1, calendar: calendar, in: db)
-            if let fact = made.first { try await FactRepository.save(fact, replacing: nil, in: db) }
+            if let fact = try await ReportRepository.recomputeFact(dossier.code, calendar: calendar, in: db) {
+                try await FactRepository.save(fact, replacing: nil, in: db)
+            }
             return
         }
         var fact = old ?? DossierFact(code: dossier.code, agency: dossier.receivingAgency, procedure: dossier.procedureCode)

@@ -22,6 +22,8 @@ extension ReportRepository {
                 query = query.where("received_day", .lessThanOrEqual, snap)
                     .where { $0.where("closed_day", .is, SQLLiteral.null).orWhere("closed_day", .greaterThan, snap) }
             }
+            // Withdrawn and stopped count received dossiers only, as their rollup counters do.
+            func received() { query = query.where("received_day", .isNot, SQLLiteral.null) }
             func flag(_ column: String) { query = query.where(column, .equal, true) }
             func outcome(_ value: DossierFact.Outcome) {
                 query = query.where("outcome", .equal, value.rawValue)
@@ -36,8 +38,8 @@ extension ReportRepository {
             case .resolvedOnTime: outcome(.onTime)
             case .resolvedLate: outcome(.late)
             case .refused: outcome(.refused)
-            case .withdrawn: outcome(.withdrawn); query = query.where("received_day", .isNot, SQLLiteral.null)
-            case .stopped: outcome(.stopped); query = query.where("received_day", .isNot, SQLLiteral.null)
+            case .withdrawn: outcome(.withdrawn); received()
+            case .stopped: outcome(.stopped); received()
             case .lateApologised: outcome(.late); flag("apologised")
             case .inProgressOverdue:
                 openAtSnapshot()

@@ -32,8 +32,12 @@ extension ReportRepository {
         }
     }
 
-    /// The facts of the next dossiers by code, as their state, history and files make them.
-    /// `only`: just that dossier.
+    /// One dossier's fact, as its state, history and files make it.
+    static func recomputeFact(_ code: String, calendar: WorkingCalendar, in db: any SQLDatabase) async throws -> DossierFact? {
+        try await recomputeFacts(after: "", only: code, limit: 1, calendar: calendar, in: db).first
+    }
+
+    /// The facts of the next dossiers by code (or of `only` that one), as their state, history and files make them.
     static func recomputeFacts(after: String, only: String? = nil, limit: Int, calendar: WorkingCalendar,
                                in db: any SQLDatabase) async throws -> [DossierFact] {
         var select = DossierRepository.selectDossiers(db)
