@@ -5,10 +5,11 @@ import SQLKit
 extension DossierService {
     /// Brings the dossier's report fact, and with it the rollups, up to date with the event just
     /// recorded, in the caller's transaction: reports are never behind the dossiers.
-    func recordFact(of dossier: StoredDossier, after event: DossierEvent, onlineLevel: Procedure.OnlineLevel,
-                    isNew: Bool = false, in db: any SQLDatabase) async throws {
-        let old = isNew ? nil : try await FactRepository.find(dossier.code, in: db)
-        if !isNew, old == nil {
+    /// `unsaved`: the fact of a dossier created in this transaction, not stored yet (nothing to replace).
+    func recordFact(of dossier: StoredDossier, after event: DossierEvent?, onlineLevel: Procedure.OnlineLevel,
+                    unsaved: DossierFact? = nil, in db: any SQLDatabase) async throws {
+        let old = unsaved != nil ? nil : try await FactRepository.find(dossier.code, in: db)
+        guard var fact = unsaved ?? old else {
             // No fact yet (a dossier moved in from another system): the whole history, this event
             // included, makes it, so that what happened before is not lost from the reports.
             if let fact = try await ReportRepository.recomputeFact(dossier.code, calendar: calendar, in: db) {
@@ -16,10 +17,16 @@ extension DossierService {
             }
             return
         }
-        var fact = old ?? DossierFact(code: dossier.code, agency: dossier.receivingAgency, procedure: dossier.procedureCode)
-        fact.record(event)
+        if let event { fact.record(event) }
         fact.update(from: dossier.state, onlineLevel: onlineLevel, officer: dossier.responsibleOfficer, calendar: calendar)
         try await FactRepository.save(fact, replacing: old, in: db)
+    }
+
+    /// The fact of a dossier just created by `event`, before the state is read into it.
+    static func newFact(of dossier: StoredDossier, createdBy event: DossierEvent) -> DossierFact {
+        var fact = DossierFact(code: dossier.code, agency: dossier.receivingAgency, procedure: dossier.procedureCode)
+        fact.record(event)
+        return fact
     }
 
     /// A dossier with a file attached counts as digitised.

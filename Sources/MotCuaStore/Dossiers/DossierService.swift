@@ -88,16 +88,18 @@ public struct DossierService: Sendable {
         var (state, event) = try DossierMachine.submit(channel: submission.channel, by: viewer.actor, at: now, context: context)
         state.fees = try procedure.feesDue(choices: submission.feeChoices)
         let officer = viewer.isOfficer ? viewer.actor.id : nil
-        var dossier = try await DossierRepository.create(
+        let dossier = try await DossierRepository.create(
             procedureCode: submission.procedureCode, receivingAgency: agency, provinceCode: provinceCode,
             applicantAccount: viewer.actor.role == .citizen ? viewer.actor.id : nil,
             applicant: applicant, state: state, event: event, responsibleOfficer: officer, in: db)
         try await OutboxRepository.enqueue(code: dossier.code, sequence: 1, event: event, state: state, applicant: applicant,
                                            channels: notificationChannels, in: db)
-        try await recordFact(of: dossier, after: event, onlineLevel: procedure.onlineLevel, isNew: true, in: db)
+        let fact = Self.newFact(of: dossier, createdBy: event)
         if submission.acceptNow {
-            dossier = try await apply(.accept, to: dossier, by: viewer, at: now, in: db, procedure: stored)
+            // Accepted in the same transaction: the fact and its rollups are written once, as accepted.
+            return try await apply(.accept, to: dossier, by: viewer, at: now, in: db, procedure: stored, unsavedFact: fact)
         }
+        try await recordFact(of: dossier, after: nil, onlineLevel: procedure.onlineLevel, unsaved: fact, in: db)
         return dossier
     }
 
@@ -124,9 +126,10 @@ public struct DossierService: Sendable {
         }
     }
 
-    /// `procedure`: the dossier's procedure when the caller has just read it (the same transaction).
+    /// `procedure`: the dossier's procedure when the caller has just read it (the same transaction);
+    /// `unsavedFact`: the fact of a dossier created in this transaction and not written yet.
     func apply(_ command: DossierCommand, to dossier: StoredDossier, by viewer: Viewer, at now: Date,
-               in db: any SQLDatabase, procedure known: StoredProcedure? = nil) async throws -> StoredDossier {
+               in db: any SQLDatabase, procedure known: StoredProcedure? = nil, unsavedFact: DossierFact? = nil) async throws -> StoredDossier {
         if viewer.isOfficer, !viewer.agencies.contains(dossier.currentAgency) {
             throw DossierError("auth.forbidden", "Hồ sơ đang ở cơ quan khác")
         }
@@ -152,7 +155,7 @@ public struct DossierService: Sendable {
                                     receivingAgency: dossier.receivingAgency, currentAgency: currentAgency,
                                     provinceCode: dossier.provinceCode, applicantAccount: dossier.applicantAccount,
                                     applicant: dossier.applicant, state: state, version: version, responsibleOfficer: officer)
-        try await recordFact(of: updated, after: event, onlineLevel: procedure.document.procedure.onlineLevel, in: db)
+        try await recordFact(of: updated, after: event, onlineLevel: procedure.document.procedure.onlineLevel, unsaved: unsavedFact, in: db)
         return updated
     }
 
