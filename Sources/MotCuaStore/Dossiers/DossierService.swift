@@ -242,6 +242,8 @@ public struct DossierService: Sendable {
         case .citizen:
             return dossier.applicantAccount == viewer.actor.id
         case .intakeOfficer, .processingOfficer, .leader:
+            // With one of their agencies now: no need to read the trail of where it has been.
+            if viewer.agencies.contains(dossier.currentAgency) { return true }
             return !(try await DossierRepository.agencies(of: dossier.code, in: db)).isDisjoint(with: viewer.agencies)
         case .agencyAdmin, .systemAdmin:
             // Administrators manage accounts and the catalogue, not dossiers.
