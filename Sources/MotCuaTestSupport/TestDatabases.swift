@@ -45,7 +45,14 @@ public enum TestDatabases {
             defer { Task { await postgresSlots.release() } }
             let name = "motcua_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20))"
             let admin = try Database.open(.postgres(url: url), logger: logger, maxConnections: 1)
-            try await admin.withConnection { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+            do {
+                try await admin.withConnection { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+            } catch {
+                // An unreachable server or a wrong password must fail the test, not crash the run on
+                // a pool dropped without being shut down.
+                try? await admin.close()
+                throw error
+            }
             let database = try Database.open(.postgres(url: replacingDatabase(in: url, with: name)), logger: logger)
             do {
                 let result = try await body(database)
