@@ -38,4 +38,14 @@ import ZIPFoundation
         #expect(!xml.contains(#"r="C3""#))   // no rate: an empty cell
         #expect(ReportExport.column(0) == "A" && ReportExport.column(25) == "Z" && ReportExport.column(26) == "AA")
     }
+
+    @Test func xlsxKeepsOuterSpacesOfText() throws {
+        let table = ReportTable(headers: ["Cơ quan"], rows: [[.text("  Phòng Tư pháp ")], [.text("Sở Y tế")]])
+        let archive = try Archive(data: try ReportExport.xlsx(table), accessMode: .read)
+        var sheet = Data()
+        _ = try archive.extract(try #require(archive["xl/worksheets/sheet1.xml"])) { sheet.append($0) }
+        let xml = String(decoding: sheet, as: UTF8.self)
+        #expect(xml.contains(#"<t xml:space="preserve">  Phòng Tư pháp </t>"#))
+        #expect(xml.contains("<t>Sở Y tế</t>"))
+    }
 }

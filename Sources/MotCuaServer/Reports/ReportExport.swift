@@ -62,7 +62,11 @@ enum ReportExport {
             for (c, cell) in row.enumerated() {
                 let ref = column(c) + String(r + 1)
                 switch cell {
-                case .text(let value): sheet += #"<c r="\#(ref)" t="inlineStr"><is><t>\#(escaped(value))</t></is></c>"#
+                case .text(let value):
+                    // Spreadsheet programs trim a cell's outer spaces unless the XML says to keep them.
+                    let space = [value.unicodeScalars.first, value.unicodeScalars.last]
+                        .contains { $0?.properties.isWhitespace == true } ? #" xml:space="preserve""# : ""
+                    sheet += #"<c r="\#(ref)" t="inlineStr"><is><t\#(space)>\#(escaped(value))</t></is></c>"#
                 case .count(let value): sheet += #"<c r="\#(ref)"><v>\#(value)</v></c>"#
                 case .decimal(let value?): sheet += #"<c r="\#(ref)"><v>\#(ReportTable.rounded(value))</v></c>"#
                 case .decimal(nil): break
