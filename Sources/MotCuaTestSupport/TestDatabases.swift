@@ -45,24 +45,21 @@ public enum TestDatabases {
             defer { Task { await postgresSlots.release() } }
             let name = "motcua_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20))"
             let admin = try Database.open(.postgres(url: url), logger: logger, maxConnections: 1)
+            var database: Database?
             do {
                 try await admin.withConnection { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
-            } catch {
-                // An unreachable server or a wrong password must fail the test, not crash the run on
-                // a pool dropped without being shut down.
-                try? await admin.close()
-                throw error
-            }
-            let database = try Database.open(.postgres(url: replacingDatabase(in: url, with: name)), logger: logger)
-            do {
-                let result = try await body(database)
-                try await database.close()
+                let opened = try Database.open(.postgres(url: replacingDatabase(in: url, with: name)), logger: logger)
+                database = opened
+                let result = try await body(opened)
+                try await opened.close()
                 try await admin.withConnection { try await $0.raw("DROP DATABASE \(unsafeRaw: name)").run() }
                 try await admin.close()
                 return result
             } catch {
-                try? await database.close()
-                try? await admin.withConnection { try await $0.raw("DROP DATABASE \(unsafeRaw: name)").run() }
+                // Every pool is shut down whatever failed (an unreachable server, a wrong password, the
+                // test itself), so that the run reports the failure instead of crashing on a dropped pool.
+                try? await database?.close()
+                try? await admin.withConnection { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name)").run() }
                 try? await admin.close()
                 throw error
             }

@@ -29,10 +29,7 @@ import ZIPFoundation
     }
 
     @Test func xlsxEscapesTextAndWritesNumbersAsNumbers() throws {
-        let archive = try Archive(data: try ReportExport.xlsx(Self.table), accessMode: .read)
-        var sheet = Data()
-        _ = try archive.extract(try #require(archive["xl/worksheets/sheet1.xml"])) { sheet.append($0) }
-        let xml = String(decoding: sheet, as: UTF8.self)
+        let xml = try Self.sheetXML(Self.table)
         #expect(xml.contains("<t>Sở A, Sở B &lt;&amp;&gt;</t>"))
         #expect(xml.contains(#"<c r="B2"><v>3</v></c><c r="C2"><v>66.7</v></c>"#))
         #expect(!xml.contains(#"r="C3""#))   // no rate: an empty cell
@@ -41,11 +38,16 @@ import ZIPFoundation
 
     @Test func xlsxKeepsOuterSpacesOfText() throws {
         let table = ReportTable(headers: ["Cơ quan"], rows: [[.text("  Phòng Tư pháp ")], [.text("Sở Y tế")]])
+        let xml = try Self.sheetXML(table)
+        #expect(xml.contains(#"<t xml:space="preserve">  Phòng Tư pháp </t>"#))
+        #expect(xml.contains("<t>Sở Y tế</t>"))
+    }
+
+    /// The worksheet XML of the table's XLSX export.
+    static func sheetXML(_ table: ReportTable) throws -> String {
         let archive = try Archive(data: try ReportExport.xlsx(table), accessMode: .read)
         var sheet = Data()
         _ = try archive.extract(try #require(archive["xl/worksheets/sheet1.xml"])) { sheet.append($0) }
-        let xml = String(decoding: sheet, as: UTF8.self)
-        #expect(xml.contains(#"<t xml:space="preserve">  Phòng Tư pháp </t>"#))
-        #expect(xml.contains("<t>Sở Y tế</t>"))
+        return String(decoding: sheet, as: UTF8.self)
     }
 }
