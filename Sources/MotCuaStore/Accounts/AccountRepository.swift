@@ -38,32 +38,28 @@ public enum AccountRepository {
     }
 
     static func find(id: String, in db: any SQLDatabase) async throws -> Account? {
-        guard let row = try await db.select().columns(columns.map { SQLColumn($0) }).from("accounts").where("id", .equal, id).first()
+        guard let row = try await db.select().columns(selected(db)).from("accounts").where("id", .equal, id).first()
         else { return nil }
-        return try await decode(row, in: db)
+        return try decode(row)
     }
 
     static func credentials(username: String, in db: any SQLDatabase) async throws -> Credentials? {
-        guard let row = try await db.select().columns((columns + ["password_hash", "failed_logins"]).map { SQLColumn($0) })
+        guard let row = try await db.select().columns(selected(db, extra: ["password_hash", "failed_logins"]))
             .from("accounts").where("username", .equal, username).first()
         else { return nil }
-        return Credentials(account: try await decode(row, in: db), passwordHash: try row.decode(column: "password_hash", as: String.self),
+        return Credentials(account: try decode(row), passwordHash: try row.decode(column: "password_hash", as: String.self),
                            failedLogins: try row.decode(column: "failed_logins", as: Int.self))
     }
 
     /// Accounts in username order, optionally only those of some agencies, keyset-paged by username.
     static func list(agencies: Set<String>?, after: String?, limit: Int, in db: any SQLDatabase) async throws -> [Account] {
-        var query = db.select().columns(columns.map { SQLColumn($0) }).from("accounts")
+        var query = db.select().columns(selected(db)).from("accounts")
         if let agencies {
             query = query.where(SQLColumn("id"), .in, SQLGroupExpression(
                 db.select().column("account_id").from("account_agencies").where("agency_code", .in, Array(agencies).sorted()).select))
         }
         if let after { query = query.where("username", .greaterThan, after) }
-        var accounts: [Account] = []
-        for row in try await query.orderBy("username").limit(limit).all() {
-            accounts.append(try await decode(row, in: db))
-        }
-        return accounts
+        return try await query.orderBy("username").limit(limit).all().map(decode)
     }
 
     /// Counts a failure; at `lockAfter` consecutive failures the account locks until `until`.
@@ -96,12 +92,18 @@ public enum AccountRepository {
             .where("id", .equal, id).run()
     }
 
-    static func decode(_ row: any SQLRow, in db: any SQLDatabase) async throws -> Account {
-        let id = try row.decode(column: "id", as: String.self)
-        let agencies = try await db.select().column("agency_code").from("account_agencies").where("account_id", .equal, id)
-            .orderBy("agency_code").all(decodingColumn: "agency_code", as: String.self)
+    /// The account columns and, in the same row, its agency codes joined by commas (a code has
+    /// none): one query where a separate agencies query per account was two, or N + 1 in a list.
+    static func selected(_ db: any SQLDatabase, extra: [String] = []) -> [any SQLExpression] {
+        let join = db.dialect.name == "postgresql" ? "string_agg" : "group_concat"
+        let agencies = SQLRaw("(SELECT \(join)(agency_code, ',') FROM account_agencies WHERE account_agencies.account_id = accounts.id) AS agency_list")
+        return (columns + extra).map { SQLColumn($0, table: "accounts") } + [agencies]
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Account {
+        let agencies = (try row.decode(column: "agency_list", as: String?.self) ?? "").split(separator: ",").map(String.init).sorted()
         return Account(
-            id: id, username: try row.decode(column: "username", as: String.self),
+            id: try row.decode(column: "id", as: String.self), username: try row.decode(column: "username", as: String.self),
             fullName: try row.decode(column: "full_name", as: String.self),
             role: DossierRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .citizen,
             agencies: agencies, citizenId: try row.decode(column: "citizen_id", as: String?.self),

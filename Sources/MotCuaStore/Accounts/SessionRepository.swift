@@ -25,17 +25,17 @@ public enum SessionRepository {
         return token
     }
 
-    /// The account behind an unexpired token.
-    /// The session's account in one joined query: every authenticated request asks this.
+    /// The account behind an unexpired token, with its agencies, in one query: every
+    /// authenticated request asks this.
     static func account(token: String, now: Date, in db: any SQLDatabase) async throws -> Account? {
-        guard let row = try await db.select().columns(AccountRepository.columns.map { SQLColumn($0, table: "accounts") })
+        guard let row = try await db.select().columns(AccountRepository.selected(db))
             .from("sessions")
             .join("accounts", on: SQLColumn("account_id", table: "sessions"), .equal, SQLColumn("id", table: "accounts"))
             .where(SQLColumn("token_hash", table: "sessions"), .equal, SQLBind(hash(token)))
             .where(SQLColumn("expires_ms", table: "sessions"), .greaterThan, SQLBind(StoredTime.ms(now)))
             .first()
         else { return nil }
-        return try await AccountRepository.decode(row, in: db)
+        return try AccountRepository.decode(row)
     }
 
     static func delete(token: String, in db: any SQLDatabase) async throws {
