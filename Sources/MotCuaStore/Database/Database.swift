@@ -56,8 +56,7 @@ public final class Database: Sendable {
         let backend: any DatabaseBackend
         switch location {
         case .sqlite(let path):
-            backend = PooledBackend(
-                source: SQLiteFileSource(path: path), maxConnections: maxConnections, logger: logger)
+            backend = ConnectionPool(source: SQLiteFileSource(path: path), maxConnections: maxConnections, logger: logger)
         case .postgres(let url):
             let configuration: SQLPostgresConfiguration
             do {
@@ -65,9 +64,8 @@ public final class Database: Sendable {
             } catch {
                 throw DatabaseError("DATABASE_URL is not a valid postgres:// URL (\(location))")
             }
-            backend = PooledBackend(
-                source: PostgresConnectionSource(sqlConfiguration: configuration),
-                maxConnections: maxConnections, logger: logger)
+            backend = ConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnections: maxConnections, logger: logger)
         }
         return Database(kind: location.kind, location: location, backend: backend, logger: logger)
     }
@@ -103,8 +101,10 @@ public final class Database: Sendable {
             } catch {
                 do {
                     try await db.raw("ROLLBACK").run()
-                } catch {
-                    db.logger.error("rollback failed", metadata: ["error": "\(String(reflecting: error))"])
+                } catch let rollbackError {
+                    // Still in the transaction, perhaps: the connection must not serve anyone else.
+                    db.logger.error("rollback failed", metadata: ["error": "\(String(reflecting: rollbackError))"])
+                    throw SpoiledConnection(underlying: error)
                 }
                 throw error
             }
@@ -161,30 +161,6 @@ extension SQLiteConnection: SQLConnection {
 
 extension PostgresConnection: SQLConnection {
     func sqlDatabase() -> any SQLDatabase { sql(queryLogLevel: nil) }
-}
-
-/// The pool guards its own state with a lock; AsyncKit predates Sendable annotations.
-final class PooledBackend<Source: ConnectionPoolSource>: DatabaseBackend, @unchecked Sendable
-where Source.Connection: SQLConnection {
-    let pool: EventLoopGroupConnectionPool<Source>
-
-    init(source: Source, maxConnections: Int, logger: Logger) {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let perLoop = max(1, maxConnections / max(1, System.coreCount))
-        pool = EventLoopGroupConnectionPool(
-            source: source, maxConnectionsPerEventLoop: perLoop, requestTimeout: .seconds(30),
-            pruneInterval: nil, logger: logger, on: group)
-    }
-
-    func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await pool.withConnection { connection in
-            connection.eventLoop.makeFutureWithTask { try await body(connection.sqlDatabase()) }
-        }.get()
-    }
-
-    func shutdown() async throws {
-        try await pool.shutdownAsync()
-    }
 }
 
 /// Opens SQLite files the way MotCua needs them: WAL so readers never wait for a writer, a busy
