@@ -81,7 +81,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: file) }
         let database = try Database.open(.sqlite(path: file), logger: TestDatabases.logger, maxConnections: 1)
         do {
-            let before = try await database.withConnection(Self.identity)
+            let before = try await database.transaction(Self.identity)
             // The body ends the transaction itself, so the ROLLBACK after its error fails.
             await #expect(throws: Planned.self) {
                 try await database.transaction { db in
@@ -89,7 +89,7 @@ import Testing
                     throw Planned()
                 }
             }
-            #expect(try await database.withConnection(Self.identity) != before)
+            #expect(try await database.transaction(Self.identity) != before)
             try await database.close()
         } catch {
             try await database.close()

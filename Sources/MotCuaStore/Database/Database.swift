@@ -48,15 +48,17 @@ public final class Database: Sendable {
     public let kind: DatabaseKind
     public let location: DatabaseLocation
     private let backend: any DatabaseBackend
-    /// Only for SQLite: one write transaction at a time in this process (see `AsyncLock`).
-    private let writerLock: AsyncLock?
+    /// Only for SQLite: the one connection that writes transactions (see `SQLiteWriter`).
+    private let writer: SQLiteWriter?
     let logger: Logger
 
     public static func open(_ location: DatabaseLocation, logger: Logger, maxConnections: Int = 4) throws -> Database {
         let backend: any DatabaseBackend
+        var writer: SQLiteWriter?
         switch location {
         case .sqlite(let path):
             backend = ConnectionPool(source: SQLiteFileSource(path: path), maxConnections: maxConnections, logger: logger)
+            writer = SQLiteWriter(path: path, logger: logger)
         case .postgres(let url):
             let configuration: SQLPostgresConfiguration
             do {
@@ -67,14 +69,14 @@ public final class Database: Sendable {
             backend = ConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnections: maxConnections, logger: logger)
         }
-        return Database(kind: location.kind, location: location, backend: backend, logger: logger)
+        return Database(kind: location.kind, location: location, backend: backend, writer: writer, logger: logger)
     }
 
-    private init(kind: DatabaseKind, location: DatabaseLocation, backend: any DatabaseBackend, logger: Logger) {
+    private init(kind: DatabaseKind, location: DatabaseLocation, backend: any DatabaseBackend, writer: SQLiteWriter?, logger: Logger) {
         self.kind = kind
         self.location = location
         self.backend = backend
-        self.writerLock = kind == .sqlite ? AsyncLock() : nil
+        self.writer = writer
         self.logger = logger
     }
 
@@ -84,30 +86,30 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
-    /// On SQLite the write lock is taken up front (BEGIN IMMEDIATE) so two writers queue instead
-    /// of failing half-way when one tries to upgrade a read lock.
+    /// On SQLite it runs on the one writer connection and takes the write lock up front
+    /// (BEGIN IMMEDIATE), so that another process's writer makes it wait instead of failing
+    /// half-way when it tries to upgrade a read lock.
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        guard let writerLock else { return try await runTransaction("BEGIN", body) }
-        return try await writerLock.withLock { try await self.runTransaction("BEGIN IMMEDIATE", body) }
+        guard let writer else { return try await backend.withConnection { db in try await Self.run("BEGIN", body, in: db) } }
+        return try await writer.withConnection { db in try await Self.run("BEGIN IMMEDIATE", body, in: db) }
     }
 
-    private func runTransaction<R: Sendable>(_ begin: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await backend.withConnection { db in
-            try await db.raw(SQLQueryString(begin)).run()
+    private static func run<R: Sendable>(_ begin: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R,
+                                         in db: any SQLDatabase) async throws -> R {
+        try await db.raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
             do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                do {
-                    try await db.raw("ROLLBACK").run()
-                } catch let rollbackError {
-                    // Still in the transaction, perhaps: the connection must not serve anyone else.
-                    db.logger.error("rollback failed", metadata: ["error": "\(String(reflecting: rollbackError))"])
-                    throw SpoiledConnection(underlying: error)
-                }
-                throw error
+                try await db.raw("ROLLBACK").run()
+            } catch let rollbackError {
+                // Still in the transaction, perhaps: the connection must not serve anyone else.
+                db.logger.error("rollback failed", metadata: ["error": "\(String(reflecting: rollbackError))"])
+                throw SpoiledConnection(underlying: error)
             }
+            throw error
         }
     }
 
@@ -127,6 +129,7 @@ public final class Database: Sendable {
     public func close() async throws {
         guard closed.setOnce() else { return }
         try await backend.shutdown()
+        try await writer?.shutdown()
     }
 
     private let closed = Once()
@@ -167,11 +170,12 @@ extension PostgresConnection: SQLConnection {
 /// timeout so writers queue, foreign keys on, and full fsync so an acknowledged write survives a crash.
 struct SQLiteFileSource: ConnectionPoolSource, Sendable {
     let path: String
+    var threadPool: NIOThreadPool = .singleton
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
         eventLoop.makeFutureWithTask {
             let connection = try await SQLiteConnection.open(
-                storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop)
+                storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
             do {
                 for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL",
                                "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
