@@ -136,4 +136,36 @@ import Testing
             #expect(failures == 4)
         }
     }
+    @Test func sqliteWritersTakeTurnsAndAClosedDatabaseRefusesThem() async throws {
+        let file = Self.scratchPath()
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let database = try Database.open(.sqlite(path: file), logger: TestDatabases.logger)
+        try await database.transaction { db in
+            try await db.raw("CREATE TABLE counter (n INTEGER NOT NULL)").run()
+            try await db.raw("INSERT INTO counter (n) VALUES (0)").run()
+        }
+        // Read, then write: a lost update would show if two bodies ever overlapped.
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    do {
+                        try await database.transaction { db in
+                            let n = try await db.raw("SELECT n FROM counter").first(decodingColumn: "n", as: Int.self) ?? -1
+                            try await db.raw("UPDATE counter SET n = \(literal: n + 1)").run()
+                            if index % 5 == 4 { throw Planned() }
+                        }
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 16)
+        let n = try await database.withConnection { db in try await db.raw("SELECT n FROM counter").first(decodingColumn: "n", as: Int.self) }
+        #expect(n == 16, "each committed body adds one; the four that failed leave nothing")
+        try await database.close()
+        await #expect(throws: DatabaseError.self) { try await database.transaction { _ in 1 } }
+    }
 }
