@@ -69,7 +69,8 @@ struct DossierApp: Sendable {
 
     static let calendar = WorkingCalendar(holidays: try! CalendarData.bundledHolidays.get())
 
-    static func run(_ kind: DatabaseKind, policy: DossierPolicy = DossierPolicy(),
+    /// `.live` puts a real listening server (and its connection handlers) under the client.
+    static func run(_ kind: DatabaseKind, policy: DossierPolicy = DossierPolicy(), testing: TestingSetup = .router,
                     _ body: @escaping @Sendable (DossierApp) async throws -> Void) async throws {
         try await TestDatabases.withFresh(kind) { database in
             try await Migrator(database: database).migrate(logger: TestDatabases.logger)
@@ -87,9 +88,11 @@ struct DossierApp: Sendable {
                 accounts[name] = try await environment.accounts.register(draft, by: AuthGate.tokenAdministrator)
                 tokens[name] = try await environment.accounts.signIn(username: draft.username, password: draft.password, kind: .bearer).token
             }
-            let app = buildApplication(AppConfiguration(), environment: environment, logger: TestDatabases.logger)
+            var configuration = AppConfiguration()
+            (configuration.host, configuration.port) = ("127.0.0.1", 0)   // any free port when live
+            let app = buildApplication(configuration, environment: environment, logger: TestDatabases.logger)
             let (signedIn, opened) = (tokens, accounts)
-            try await app.test(.router) { client in
+            try await app.test(testing) { client in
                 try await body(DossierApp(client: client, environment: environment, tokens: signedIn, accounts: opened))
             }
         }

@@ -11,6 +11,7 @@ public final class AdmissionGate: @unchecked Sendable {
     private let lock = NSLock()
     private var inFlight = 0
     private var shedCount = 0
+    private var shedAtConnectionCount = 0
 
     public init(limit: Int) { self.limit = limit }
 
@@ -28,39 +29,76 @@ public final class AdmissionGate: @unchecked Sendable {
 
     public func leave() { lock.withLock { inFlight -= 1 } }
 
+    /// The connection's early look: true (and counted as shed) when every place is taken. Takes
+    /// no place; a request that passes still has to `enter()` in the router.
+    func refuseIfFull() -> Bool {
+        lock.withLock {
+            guard inFlight >= limit else { return false }
+            shedCount += 1
+            shedAtConnectionCount += 1
+            return true
+        }
+    }
+
     public var current: Int { lock.withLock { inFlight } }
     /// Requests turned away since start.
     public var shed: Int { lock.withLock { shedCount } }
+    /// Of those, the ones refused by the connection before they reached the router.
+    public var shedAtConnection: Int { lock.withLock { shedAtConnectionCount } }
+    /// Both counts read at one instant, so that a scrape adds up.
+    var shedByPlace: (connection: Int, router: Int) {
+        lock.withLock { (shedAtConnectionCount, shedCount - shedAtConnectionCount) }
+    }
 }
 
-/// Applies the gate to everything but the health and metrics probes, which must answer when the
-/// server is busiest. Pages get a short page, the API a problem document.
-struct AdmissionMiddleware<Context: RequestContext>: RouterMiddleware {
-    let gate: AdmissionGate
-    static var retryAfterSeconds: Int { 1 }
-    static var exempt: Set<String> { ["/healthz", "/readyz", "/metrics"] }
+/// The answer to a request turned away, prepared once: the router and the connection send the
+/// same bytes. Pages get a short page, the API a problem document.
+enum AdmissionRefusal {
+    static let retryAfterSeconds = 1
+    /// The health and metrics probes must answer when the server is busiest.
+    static let exempt: Set<String> = ["/healthz", "/readyz", "/metrics"]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if Self.exempt.contains(request.uri.path) { return try await next(request, context) }
-        guard gate.enter() else { return try Self.overloaded(request, context: context) }
-        defer { gate.leave() }
-        return try await next(request, context)
+    static func isExempt(path: String) -> Bool {
+        exempt.contains(String(path.prefix { $0 != "?" }))
     }
 
-    static func overloaded(_ request: Request, context: Context) throws -> Response {
-        let wantsPage = !request.uri.path.hasPrefix("/api/") && (request.headers[.accept] ?? "").contains("text/html")
-        guard wantsPage else {
-            var problem = Problem(.serviceUnavailable, code: "server.overloaded", title: "Hệ thống đang quá tải",
-                                  detail: "Yêu cầu chưa được thực hiện. Xin thử lại sau \(retryAfterSeconds) giây.")
-            problem.headers[.retryAfter] = "\(retryAfterSeconds)"
-            return try problem.response(from: request, context: context)
+    static func wantsPage(path: String, accept: String?) -> Bool {
+        !path.hasPrefix("/api/") && (accept ?? "").contains("text/html")
+    }
+
+    static let problem: (contentType: String, body: ByteBuffer) = {
+        let problem = Problem(.serviceUnavailable, code: "server.overloaded", title: "Hệ thống đang quá tải",
+                              detail: "Yêu cầu chưa được thực hiện. Xin thử lại sau \(retryAfterSeconds) giây.")
+        let body = Problem.Body(type: "https://motcua.vn/problems/\(problem.code)", title: problem.title, status: 503,
+                                detail: problem.detail, code: problem.code, errors: nil)
+        return ("application/problem+json; charset=utf-8", ByteBuffer(bytes: try! JSONCoding.encoder.encode(body)))
+    }()
+
+    static let page: (contentType: String, body: ByteBuffer) = ("text/html; charset=utf-8", ByteBuffer(string: """
+        <!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Hệ thống đang quá tải</title></head>
+        <body><h1>Hệ thống đang quá tải</h1><p>Yêu cầu của ông/bà chưa được thực hiện. Xin thử lại sau ít giây.</p></body></html>
+        """))
+
+    /// Status line fields and body for a refusal.
+    static func answer(path: String, accept: String?) -> (headers: HTTPFields, body: ByteBuffer) {
+        let prepared = wantsPage(path: path, accept: accept) ? page : problem
+        return ([.contentType: prepared.contentType, .retryAfter: "\(retryAfterSeconds)"], prepared.body)
+    }
+}
+
+/// Applies the gate in the router. The connection usually refuses first (`EarlyShedHandler`);
+/// this is where a place is really taken, and the refusal for requests that reach the router
+/// while the gate is full (a pipelined request, or the router driven without a connection).
+struct AdmissionMiddleware<Context: RequestContext>: RouterMiddleware {
+    let gate: AdmissionGate
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if AdmissionRefusal.isExempt(path: request.uri.path) { return try await next(request, context) }
+        guard gate.enter() else {
+            let answer = AdmissionRefusal.answer(path: request.uri.path, accept: request.headers[.accept])
+            return Response(status: .serviceUnavailable, headers: answer.headers, body: .init(byteBuffer: answer.body))
         }
-        let html = """
-            <!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Hệ thống đang quá tải</title></head>
-            <body><h1>Hệ thống đang quá tải</h1><p>Yêu cầu của ông/bà chưa được thực hiện. Xin thử lại sau ít giây.</p></body></html>
-            """
-        return Response(status: .serviceUnavailable,
-                        headers: [.contentType: "text/html; charset=utf-8", .retryAfter: "\(retryAfterSeconds)"],
-                        body: .init(byteBuffer: ByteBuffer(string: html)))
+        defer { gate.leave() }
+        return try await next(request, context)
     }
 }

@@ -41,6 +41,9 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(environment),
+        server: .http1(configuration: .init(additionalChannelHandlers: [
+            EarlyShedHandler(gate: environment.admission, metrics: environment.metrics),
+        ])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MotCua"),
         services: [DatabaseService(database: environment.database, logger: logger),
                    NotificationService(database: environment.database, logger: logger,
