@@ -8,6 +8,9 @@ final class BenchConnection: @unchecked Sendable {
     let timeout: Int
     private var handle: Int32 = -1
     private var pending: [UInt8] = []
+    /// Reused for every read: a fresh 64 KiB buffer per read was a visible share of the load
+    /// generator's CPU, which it shares with the server under test.
+    private var buffer = [UInt8](repeating: 0, count: 65536)
 
     init(port: Int, timeout: Int = 30) {
         self.port = port
@@ -61,7 +64,6 @@ final class BenchConnection: @unchecked Sendable {
 
     /// Reads more bytes into `pending`; false when the connection ended or timed out.
     private func fill() -> Bool {
-        var buffer = [UInt8](repeating: 0, count: 65536)
         let count = read(handle, &buffer, buffer.count)
         guard count > 0 else { return false }
         pending.append(contentsOf: buffer[0..<count])
