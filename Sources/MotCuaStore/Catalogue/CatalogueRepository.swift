@@ -57,8 +57,9 @@ public struct CatalogueRepository: Sendable {
     }
 
     public static func find(_ code: String, in db: any SQLDatabase) async throws -> StoredProcedure? {
-        guard let row = try await db.select().columns("document", "version").from("procedures").where("code", .equal, code).first()
-        else { return nil }
+        guard let row = try await db.cached("procedures.find", [code], { db, v in
+            db.select().columns("document", "version").from("procedures").where("code", .equal, v[0]).limit(1)
+        }).first() else { return nil }
         let procedure = try JSONDecoder().decode(Procedure.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
         let processes = try await processes(of: code, in: db)
         return StoredProcedure(document: ProcedureDocument(procedure: procedure, processes: processes),
@@ -66,8 +67,9 @@ public struct CatalogueRepository: Sendable {
     }
 
     static func processes(of code: String, in db: any SQLDatabase) async throws -> [ProcessVersion] {
-        try await db.select().column("document").from("process_versions").where("procedure_code", .equal, code)
-            .orderBy("version").all(decodingColumn: "document", as: String.self)
+        try await db.cached("process_versions.of", [code]) { db, v in
+            db.select().column("document").from("process_versions").where("procedure_code", .equal, v[0]).orderBy("version")
+        }.all(decodingColumn: "document", as: String.self)
             .map { try JSONDecoder().decode(ProcessVersion.self, from: Data($0.utf8)) }
     }
 
@@ -77,9 +79,10 @@ public struct CatalogueRepository: Sendable {
 
     /// One process version alone: what a dossier's page needs, without decoding the procedure.
     public static func processVersion(_ code: String, version: Int, in db: any SQLDatabase) async throws -> ProcessVersion? {
-        try await db.select().column("document").from("process_versions")
-            .where("procedure_code", .equal, code).where("version", .equal, version)
-            .first(decodingColumn: "document", as: String.self)
+        try await db.cached("process_versions.one", [code, version]) { db, v in
+            db.select().column("document").from("process_versions").where("procedure_code", .equal, v[0]).where("version", .equal, v[1])
+                .limit(1)
+        }.first(decodingColumn: "document", as: String.self)
             .map { try JSONDecoder().decode(ProcessVersion.self, from: Data($0.utf8)) }
     }
 

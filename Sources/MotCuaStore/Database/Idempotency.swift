@@ -43,19 +43,21 @@ public enum Idempotency {
     /// waits on the unique key until the first commits (PostgreSQL) or queues behind the write
     /// lock (SQLite), then gets that first response, so two racing retries never both create.
     public static func claim(_ request: Request, in db: any SQLDatabase) async throws -> StoredResponse? {
-        let claimed = try await db.insert(into: "idempotency_keys")
-            .columns("scope", "idempotency_key", "request_hash", "status", "response", "created_at")
-            .values(SQLBind(request.scope), SQLBind(request.key), SQLBind(request.requestHash), SQLBind(0), SQLBind(""), SQLBind(now()))
-            .ignoringConflicts(with: ["scope", "idempotency_key"])
-            .returning("scope").all()
+        let claimed = try await db.cached("idempotency.claim", [request.scope, request.key, request.requestHash, 0, "", now()]) { db, v in
+            db.insert(into: "idempotency_keys")
+                .columns("scope", "idempotency_key", "request_hash", "status", "response", "created_at").values(v)
+                .ignoringConflicts(with: ["scope", "idempotency_key"]).returning("scope")
+        }.all()
         if !claimed.isEmpty { return nil }
         return try await lookup(request, in: db)
     }
 
     /// Records the response of a create whose key was claimed in the same transaction.
     public static func complete(_ request: Request, _ response: StoredResponse, in db: any SQLDatabase) async throws {
-        try await db.update("idempotency_keys").set("status", to: SQLBind(response.status)).set("response", to: SQLBind(response.body))
-            .where("scope", .equal, request.scope).where("idempotency_key", .equal, request.key).run()
+        try await db.cached("idempotency.complete", [response.status, response.body, request.scope, request.key]) { db, v in
+            db.update("idempotency_keys").set("status", to: v[0]).set("response", to: v[1])
+                .where("scope", .equal, v[2]).where("idempotency_key", .equal, v[3])
+        }.run()
     }
 
     public static func save(_ request: Request, _ response: StoredResponse, in db: any SQLDatabase) async throws {

@@ -45,15 +45,18 @@ public struct DossierRepository: Sendable {
         let sequence = try await nextSequence(agency: receivingAgency, day: day, in: db)
         let code = DossierCode.make(agencyCode: receivingAgency, date: day, sequence: sequence)
         let currentAgency = receivingAgency
-        try await db.insert(into: "dossiers")
-            .columns("code", "procedure_code", "process_version", "receiving_agency", "current_agency", "province_code",
-                     "applicant_account", "status", "appointment_ms", "step_deadline_ms", "state", "applicant", "version",
-                     "created_at", "updated_at", "responsible_officer")
-            .values(SQLBind(code), SQLBind(procedureCode), SQLBind(state.processVersion), SQLBind(receivingAgency),
-                    SQLBind(currentAgency), SQLBind(provinceCode), SQLBind(applicantAccount), SQLBind(state.status.rawValue),
-                    SQLBind(StoredTime.ms(state.appointment)), SQLBind(StoredTime.ms(state.stepDeadline)), SQLBind(try json(state)),
-                    SQLBind(try json(applicant)), SQLBind(1), SQLBind(now()), SQLBind(now()), SQLBind(responsibleOfficer))
-            .run()
+        let values: [any Encodable & Sendable] = [
+            code, procedureCode, state.processVersion, receivingAgency, currentAgency, provinceCode, applicantAccount,
+            state.status.rawValue, StoredTime.ms(state.appointment), StoredTime.ms(state.stepDeadline), try json(state),
+            try json(applicant), 1, now(), now(), responsibleOfficer,
+        ]
+        try await db.cached("dossiers.create", values) { db, v in
+            db.insert(into: "dossiers")
+                .columns("code", "procedure_code", "process_version", "receiving_agency", "current_agency", "province_code",
+                         "applicant_account", "status", "appointment_ms", "step_deadline_ms", "state", "applicant", "version",
+                         "created_at", "updated_at", "responsible_officer")
+                .values(v)
+        }.run()
         try await append(event, to: code, sequence: 1, in: db)
         try await recordAgency(currentAgency, of: code, in: db)
         return StoredDossier(code: code, procedureCode: procedureCode, processVersion: state.processVersion,
@@ -66,17 +69,18 @@ public struct DossierRepository: Sendable {
     /// another writer who got there first makes this a stale-version refusal and nothing is written.
     public static func update(_ code: String, expectedVersion: Int, state: DossierState, currentAgency: String,
                               responsibleOfficer: String? = nil, event: DossierEvent, in db: any SQLDatabase) async throws -> Int {
-        let updated = try await db.update("dossiers")
-            .set("status", to: SQLBind(state.status.rawValue))
-            .set("appointment_ms", to: SQLBind(StoredTime.ms(state.appointment)))
-            .set("step_deadline_ms", to: SQLBind(StoredTime.ms(state.stepDeadline)))
-            .set("current_agency", to: SQLBind(currentAgency))
-            .set("responsible_officer", to: SQLBind(responsibleOfficer))
-            .set("state", to: SQLBind(try json(state)))
-            .set("version", to: SQLBind(expectedVersion + 1))
-            .set("updated_at", to: SQLBind(now()))
-            .where("code", .equal, code).where("version", .equal, expectedVersion)
-            .returning("version").all()
+        let values: [any Encodable & Sendable] = [
+            state.status.rawValue, StoredTime.ms(state.appointment), StoredTime.ms(state.stepDeadline), currentAgency,
+            responsibleOfficer, try json(state), expectedVersion + 1, now(), code, expectedVersion,
+        ]
+        let updated = try await db.cached("dossiers.update", values) { db, v in
+            db.update("dossiers")
+                .set("status", to: v[0]).set("appointment_ms", to: v[1]).set("step_deadline_ms", to: v[2])
+                .set("current_agency", to: v[3]).set("responsible_officer", to: v[4]).set("state", to: v[5])
+                .set("version", to: v[6]).set("updated_at", to: v[7])
+                .where("code", .equal, v[8]).where("version", .equal, v[9])
+                .returning("version")
+        }.all()
         guard updated.count == 1 else {
             guard let current = try await find(code, in: db) else { throw StoreError.notFound("dossier \(code)") }
             throw StoreError.staleVersion(current: current.version)
@@ -88,10 +92,10 @@ public struct DossierRepository: Sendable {
 
     /// Remembers that the dossier has been with this agency (once is enough).
     static func recordAgency(_ agency: String, of code: String, in db: any SQLDatabase) async throws {
-        try await db.insert(into: "dossier_agencies").columns("dossier_code", "agency_code")
-            .values(SQLBind(code), SQLBind(agency))
-            .ignoringConflicts(with: ["dossier_code", "agency_code"])
-            .run()
+        try await db.cached("dossier_agencies.record", [code, agency]) { db, v in
+            db.insert(into: "dossier_agencies").columns("dossier_code", "agency_code").values(v)
+                .ignoringConflicts(with: ["dossier_code", "agency_code"])
+        }.run()
     }
 
     /// The agencies the dossier is or has been with.
@@ -105,7 +109,8 @@ public struct DossierRepository: Sendable {
     }
 
     public static func find(_ code: String, in db: any SQLDatabase) async throws -> StoredDossier? {
-        try await selectDossiers(db).where("code", .equal, code).first().map(decode)
+        try await db.cached("dossiers.find", [code]) { db, v in selectDossiers(db).where("code", .equal, v[0]).limit(1) }
+            .first().map(decode)
     }
 
     static func selectDossiers(_ db: any SQLDatabase) -> SQLSelectBuilder {
@@ -196,12 +201,15 @@ public struct DossierRepository: Sendable {
     }
 
     static func append(_ event: DossierEvent, to code: String, sequence: Int, in db: any SQLDatabase) async throws {
-        try await db.insert(into: "dossier_events")
-            .columns("dossier_code", "sequence", "command", "actor_id", "actor_role", "at_ms", "from_status", "to_status", "reason", "data")
-            .values(SQLBind(code), SQLBind(sequence), SQLBind(event.command), SQLBind(event.actor.id), SQLBind(event.actor.role.rawValue),
-                    SQLBind(StoredTime.ms(event.at)), SQLBind(event.fromStatus?.rawValue), SQLBind(event.toStatus.rawValue),
-                    SQLBind(event.reason), SQLBind(try json(event.data)))
-            .run()
+        let values: [any Encodable & Sendable] = [
+            code, sequence, event.command, event.actor.id, event.actor.role.rawValue, StoredTime.ms(event.at),
+            event.fromStatus?.rawValue, event.toStatus.rawValue, event.reason, try json(event.data),
+        ]
+        try await db.cached("dossier_events.append", values) { db, v in
+            db.insert(into: "dossier_events")
+                .columns("dossier_code", "sequence", "command", "actor_id", "actor_role", "at_ms", "from_status", "to_status", "reason", "data")
+                .values(v)
+        }.run()
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String { try StoredJSON.text(value) }

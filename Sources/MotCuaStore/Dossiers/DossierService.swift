@@ -79,8 +79,9 @@ public struct DossierService: Sendable {
             throw DossierError("dossier.channel_not_accepted", "Thủ tục không nhận hồ sơ qua kênh \(submission.channel.rawValue)")
         }
         guard procedure.receivingAgencies.contains(agency),
-              let province = try await db.select().column("unit_code").column("unit_scheme").from("agencies")
-                  .where("code", .equal, agency).first()
+              let province = try await db.cached("agencies.unit", [agency], { db, v in
+                  db.select().column("unit_code").column("unit_scheme").from("agencies").where("code", .equal, v[0]).limit(1)
+              }).first()
         else { throw DossierError("dossier.agency_not_receiving", "Cơ quan \(agency) không tiếp nhận thủ tục này") }
         let unitCode = try province.decode(column: "unit_code", as: String.self)
         let provinceCode = try await Self.provinceCode(of: unitCode, scheme: try province.decode(column: "unit_scheme", as: String.self), in: db)
@@ -252,8 +253,8 @@ public struct DossierService: Sendable {
     }
 
     static func provinceCode(of unitCode: String, scheme: String, in db: any SQLDatabase) async throws -> String {
-        try await db.select().column("province_code").from("admin_units")
-            .where("scheme", .equal, scheme).where("code", .equal, unitCode)
-            .first(decodingColumn: "province_code", as: String.self) ?? String(unitCode.prefix(2))
+        try await db.cached("admin_units.province", [scheme, unitCode]) { db, v in
+            db.select().column("province_code").from("admin_units").where("scheme", .equal, v[0]).where("code", .equal, v[1]).limit(1)
+        }.first(decodingColumn: "province_code", as: String.self) ?? String(unitCode.prefix(2))
     }
 }

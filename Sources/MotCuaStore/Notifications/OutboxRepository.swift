@@ -24,12 +24,11 @@ public enum OutboxRepository {
                         channels: [NotificationChannel], in db: any SQLDatabase) async throws {
         guard let body = NotificationText.message(code: code, event: event, state: state) else { return }
         for (channel, recipient) in applicant.recipients(on: channels) {
-            try await db.insert(into: "notification_outbox")
-                .columns("dossier_code", "event_sequence", "channel", "recipient", "body", "attempts", "next_attempt_ms")
-                .values(SQLBind(code), SQLBind(sequence), SQLBind(channel.rawValue), SQLBind(recipient), SQLBind(body), SQLBind(0),
-                        SQLBind(StoredTime.ms(event.at)))
-                .ignoringConflicts(with: ["dossier_code", "event_sequence", "channel"])
-                .run()
+            try await db.cached("outbox.enqueue", [code, sequence, channel.rawValue, recipient, body, 0, StoredTime.ms(event.at)]) { db, v in
+                db.insert(into: "notification_outbox")
+                    .columns("dossier_code", "event_sequence", "channel", "recipient", "body", "attempts", "next_attempt_ms").values(v)
+                    .ignoringConflicts(with: ["dossier_code", "event_sequence", "channel"])
+            }.run()
         }
     }
 

@@ -63,7 +63,8 @@ public enum FactRepository {
     /// time anyway): a command and a file attached at once to the same dossier must not both
     /// start from the same old fact, or the rollups would count a change the fact row lost.
     public static func find(_ code: String, in db: any SQLDatabase) async throws -> DossierFact? {
-        try await select(db).where("dossier_code", .equal, code).for(.update).first().map(decode)
+        try await db.cached("dossier_facts.find", [code]) { db, v in select(db).where("dossier_code", .equal, v[0]).for(.update).limit(1) }
+            .first().map(decode)
     }
 
     /// Adds the rows' sums to the rollup tables: one statement per table, whatever the number of rows.
