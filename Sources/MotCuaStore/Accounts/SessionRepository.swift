@@ -28,13 +28,14 @@ public enum SessionRepository {
     /// The account behind an unexpired token, with its agencies, in one query: every
     /// authenticated request asks this.
     static func account(token: String, now: Date, in db: any SQLDatabase) async throws -> Account? {
-        guard let row = try await db.select().columns(AccountRepository.selected(db))
-            .from("sessions")
-            .join("accounts", on: SQLColumn("account_id", table: "sessions"), .equal, SQLColumn("id", table: "accounts"))
-            .where(SQLColumn("token_hash", table: "sessions"), .equal, SQLBind(hash(token)))
-            .where(SQLColumn("expires_ms", table: "sessions"), .greaterThan, SQLBind(StoredTime.ms(now)))
-            .first()
-        else { return nil }
+        guard let row = try await db.cached("sessions.account", [hash(token), StoredTime.ms(now)], { db, v in
+            db.select().columns(AccountRepository.selected(db))
+                .from("sessions")
+                .join("accounts", on: SQLColumn("account_id", table: "sessions"), .equal, SQLColumn("id", table: "accounts"))
+                .where(SQLColumn("token_hash", table: "sessions"), .equal, v[0])
+                .where(SQLColumn("expires_ms", table: "sessions"), .greaterThan, v[1])
+                .limit(1)
+        }).first() else { return nil }
         return try AccountRepository.decode(row)
     }
 

@@ -23,7 +23,18 @@ enum StoredTime {
 
 extension Sequence where Element == UInt8 {
     /// Lower-case hexadecimal, as digests and tokens are written.
-    public var hex: String { map { String(format: "%02x", $0) }.joined() }
+    /// By table, not `String(format:)`: every request hashes its session token, and formatting
+    /// 32 strings a digest showed in the write profile.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 }
 
 /// The current instant as stored in `*_at` text columns (ISO 8601, UTC).
