@@ -17,10 +17,11 @@ final class ProcedureCache: @unchecked Sendable {
     private var entries: [String: Entry] = [:]
 
     func find(_ code: String, in db: any SQLDatabase) async throws -> StoredProcedure? {
-        guard let row = try await db.select().column("version")
-            .column(SQLRaw("(SELECT MAX(version) FROM process_versions WHERE procedure_code = procedures.code)"), as: "latest")
-            .from("procedures").where("code", .equal, code).first()
-        else { return nil }
+        guard let row = try await db.cached("procedures.versions", [code], { db, v in
+            db.select().column("version")
+                .column(SQLRaw("(SELECT MAX(version) FROM process_versions WHERE procedure_code = procedures.code)"), as: "latest")
+                .from("procedures").where("code", .equal, v[0]).limit(1)
+        }).first() else { return nil }
         let version = try row.decode(column: "version", as: Int.self)
         let latest = try row.decode(column: "latest", as: Int?.self) ?? 0
         if let held = lock.withLock({ entries[code] }), held.version == version, held.latestProcess == latest { return held.procedure }
