@@ -65,6 +65,25 @@ import Testing
         }
     }
 
+    @Test func aRefusalKeepsHEADBodilessAndHonoursConnectionClose() async throws {
+        try await DossierApp.run(.sqlite, testing: .live) { app in
+            let gate = app.environment.admission
+            let port = try #require(app.client.port)
+            for _ in 0..<gate.limit { #expect(gate.enter()) }
+            // A HEAD answer carries no body: the probe after it is read as the next answer.
+            let head = "HEAD /api/v1/procedures HTTP/1.1\r\nHost: t\r\n\r\n"
+            let health = "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
+            let answers = try await RawHTTP.exchange(port: port, send: head + health, answers: 2, bodiless: [0])
+            #expect(answers.map(\.status) == [503, 200] && answers[1].body == "ok\n", "\(answers)")
+            // A client that asked to close gets its refusal, then the end of the connection.
+            let closing = "GET /api/v1/procedures HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+            let last = try await RawHTTP.exchange(port: port, send: closing, answers: 1, thenClosed: true)
+            #expect(last.map(\.status) == [503] && last[0].closed, "\(last)")
+            #expect(gate.shedAtConnection == 2)
+            for _ in 0..<gate.limit { gate.leave() }
+        }
+    }
+
     static func dossierCount(_ app: DossierApp) async throws -> Int? {
         try await app.environment.database.withConnection { db in
             try await db.select().column(SQLRaw("COUNT(*)"), as: "n").from("dossiers").first(decodingColumn: "n", as: Int.self)
@@ -78,16 +97,30 @@ enum RawHTTP {
     struct Answer: CustomStringConvertible {
         let status: Int
         let body: String
-        var description: String { "\(status) \(body.prefix(80))" }
+        /// The server ended the connection after this answer (asked for with `thenClosed`).
+        var closed = false
+        var description: String { "\(status) \(body.prefix(80))\(closed ? " (closed)" : "")" }
     }
 
-    static func exchange(port: Int, send text: String, answers: Int) async throws -> [Answer] {
-        try await Task.detached { try blockingExchange(port: port, send: text, answers: answers) }.value
+    /// `bodiless`: the indexes of answers to HEAD requests, which carry no body whatever their
+    /// Content-Length; `thenClosed`: read on after the last answer to see whether the server closes.
+    static func exchange(port: Int, send text: String, answers: Int, bodiless: Set<Int> = [],
+                         thenClosed: Bool = false) async throws -> [Answer] {
+        // On a thread of its own: a blocking read on one of the few cooperative threads could
+        // starve the very server tasks it waits for.
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    try blockingExchange(port: port, send: text, answers: answers, bodiless: bodiless, thenClosed: thenClosed)
+                })
+            }.start()
+        }
     }
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    private static func blockingExchange(port: Int, send text: String, answers count: Int) throws -> [Answer] {
+    private static func blockingExchange(port: Int, send text: String, answers count: Int, bodiless: Set<Int>,
+                                         thenClosed: Bool) throws -> [Answer] {
         let handle = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard handle >= 0 else { throw Failure(description: "socket") }
         defer { close(handle) }
@@ -119,11 +152,14 @@ enum RawHTTP {
             let head = String(decoding: pending[..<end!.lowerBound], as: UTF8.self).lowercased()
             pending.removeFirst(end!.upperBound)
             let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
-            let length = head.components(separatedBy: "\r\n").first { $0.hasPrefix("content-length:") }
+            let length = bodiless.contains(result.count) ? 0 : head.components(separatedBy: "\r\n").first { $0.hasPrefix("content-length:") }
                 .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
             while pending.count < length { try fill() }
             result.append(Answer(status: status, body: String(decoding: pending[..<length], as: UTF8.self)))
             pending.removeFirst(length)
+        }
+        if thenClosed, !result.isEmpty {
+            result[result.count - 1].closed = pending.isEmpty && recv(handle, &buffer, buffer.count, 0) == 0
         }
         return result
     }
