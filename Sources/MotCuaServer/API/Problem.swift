@@ -64,13 +64,19 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
         let errors: [FieldError]?
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    static let contentType = "application/problem+json; charset=utf-8"
+
+    /// The document as sent.
+    func encoded() throws -> ByteBuffer {
         let body = Body(type: "https://motcua.vn/problems/\(code)", title: title, status: Int(status.code), detail: detail,
                         code: code, errors: errors.isEmpty ? nil : errors)
-        let data = try JSONCoding.encoder.encode(body)
+        return ByteBuffer(bytes: try JSONCoding.encoder.encode(body))
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = self.headers
-        headers[.contentType] = "application/problem+json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        headers[.contentType] = Self.contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: try encoded()))
     }
 }
 

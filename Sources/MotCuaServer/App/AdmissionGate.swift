@@ -44,7 +44,7 @@ public final class AdmissionGate: @unchecked Sendable {
     /// Requests turned away since start.
     public var shed: Int { lock.withLock { shedCount } }
     /// Of those, the ones refused by the connection before they reached the router.
-    public var shedAtConnection: Int { lock.withLock { shedAtConnectionCount } }
+    public var shedAtConnection: Int { shedByPlace.connection }
     /// Both counts read at one instant, so that a scrape adds up.
     var shedByPlace: (connection: Int, router: Int) {
         lock.withLock { (shedAtConnectionCount, shedCount - shedAtConnectionCount) }
@@ -59,20 +59,17 @@ enum AdmissionRefusal {
     static let exempt: Set<String> = ["/healthz", "/readyz", "/metrics"]
 
     static func isExempt(path: String) -> Bool {
-        exempt.contains(String(path.prefix { $0 != "?" }))
+        guard let query = path.firstIndex(of: "?") else { return exempt.contains(path) }
+        return exempt.contains(String(path[..<query]))
     }
 
     static func wantsPage(path: String, accept: String?) -> Bool {
         !path.hasPrefix("/api/") && (accept ?? "").contains("text/html")
     }
 
-    static let problem: (contentType: String, body: ByteBuffer) = {
-        let problem = Problem(.serviceUnavailable, code: "server.overloaded", title: "Hệ thống đang quá tải",
-                              detail: "Yêu cầu chưa được thực hiện. Xin thử lại sau \(retryAfterSeconds) giây.")
-        let body = Problem.Body(type: "https://motcua.vn/problems/\(problem.code)", title: problem.title, status: 503,
-                                detail: problem.detail, code: problem.code, errors: nil)
-        return ("application/problem+json; charset=utf-8", ByteBuffer(bytes: try! JSONCoding.encoder.encode(body)))
-    }()
+    static let problem: (contentType: String, body: ByteBuffer) = (Problem.contentType, try! Problem(
+        .serviceUnavailable, code: "server.overloaded", title: "Hệ thống đang quá tải",
+        detail: "Yêu cầu chưa được thực hiện. Xin thử lại sau \(retryAfterSeconds) giây.").encoded())
 
     static let page: (contentType: String, body: ByteBuffer) = ("text/html; charset=utf-8", ByteBuffer(string: """
         <!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Hệ thống đang quá tải</title></head>

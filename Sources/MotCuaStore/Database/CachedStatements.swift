@@ -24,12 +24,18 @@ enum CachedStatements {
         let index: Int
     }
 
+    /// A statement's text differs by dialect (quoting, placeholders, locking clauses).
+    private struct Key: Hashable {
+        let dialect: String
+        let statement: String
+    }
+
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var templates: [String: Template] = [:]
+    nonisolated(unsafe) private static var templates: [Key: Template] = [:]
 
     static func template(_ key: String, values: Int, in db: any SQLDatabase,
                          build: (any SQLDatabase, [SQLBind]) -> any SQLQueryBuilder) -> Template {
-        let fullKey = "\(db.dialect.name)\u{1}\(key)"
+        let fullKey = Key(dialect: db.dialect.name, statement: key)
         if let found = lock.withLock({ templates[fullKey] }) { return found }
         let query = build(db, (0..<values).map { SQLBind(Marker(index: $0)) }).query
         var serializer = SQLSerializer(database: db)
@@ -58,14 +64,6 @@ struct CachedStatement: SQLExpression {
     }
 }
 
-/// The rows of one statement, gathered from the database's callback.
-private final class RowBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var gathered: [any SQLRow] = []
-    func add(_ row: any SQLRow) { lock.withLock { gathered.append(row) } }
-    var rows: [any SQLRow] { lock.withLock { gathered } }
-}
-
 extension SQLDatabase {
     /// The statement `key`, built by `build` the first time this dialect meets it and reused after.
     /// `build` receives `values` as bound placeholders, in the same order, and must give the same
@@ -83,30 +81,13 @@ extension SQLDatabase {
     }
 }
 
-/// What can be done with a cached statement: run it, or read its rows.
-struct CachedQuery {
+/// A cached statement with its values: run it or read its rows with SQLKit's own fetch methods.
+final class CachedQuery: SQLQueryFetcher {
     let database: any SQLDatabase
-    let statement: CachedStatement
+    let query: any SQLExpression
 
-    func run() async throws {
-        try await database.execute(sql: statement) { _ in }
-    }
-
-    func all() async throws -> [any SQLRow] {
-        let box = RowBox()
-        try await database.execute(sql: statement) { box.add($0) }
-        return box.rows
-    }
-
-    func first() async throws -> (any SQLRow)? {
-        try await all().first
-    }
-
-    func first<D: Decodable>(decodingColumn column: String, as type: D.Type) async throws -> D? {
-        try await first()?.decode(column: column, as: D.self)
-    }
-
-    func all<D: Decodable>(decodingColumn column: String, as type: D.Type) async throws -> [D] {
-        try await all().map { try $0.decode(column: column, as: D.self) }
+    init(database: any SQLDatabase, statement: CachedStatement) {
+        self.database = database
+        self.query = statement
     }
 }
