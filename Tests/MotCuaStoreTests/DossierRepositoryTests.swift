@@ -21,7 +21,7 @@ import Testing
         let applicant = Applicant(fullName: "Nguyễn Văn An", citizenId: "001190012345", phone: "0912345678")
         return try await database.transaction { db in
             try await DossierRepository.create(procedureCode: "1.001193", receivingAgency: agency, provinceCode: "01",
-                                               applicantAccount: "citizen-1", applicant: applicant, state: state, event: event, in: db)
+                                               applicantAccount: "citizen-1", applicant: applicant, state: state, events: [event], in: db)
         }
     }
 

@@ -29,6 +29,9 @@ import Testing
             }
             let second = try await submit()
             #expect(second.processVersion == published.version && second.processVersion == first.processVersion + 1)
+            // Each dossier's answer shows the process it follows, the held one as much as the new one.
+            #expect(try await service.process(of: first) == before.document.processes.last)
+            #expect(try await service.process(of: second) == published && published.steps.count == steps.count)
             // So is a changed procedure: it no longer takes online submissions.
             var changed = before.document.procedure
             changed.channels = changed.channels.filter { $0 != .online }

@@ -102,7 +102,7 @@ struct DossierRoutes {
             return try await idempotentCreate(request, scope: "dossiers:\(caller.account.id)", body: body,
                                               database: environment.database, location: locate) { db in
                 let dossier = try await service.submit(submission, by: caller.viewer, in: db)
-                let process = try await CatalogueRepository.processVersion(dossier.procedureCode, version: dossier.processVersion, in: db)
+                let process = try await service.process(of: dossier, in: db)
                 return String(decoding: try JSONCoding.encoder.encode(
                     DossierBody(dossier, process: process, service: service)), as: UTF8.self)
             }
@@ -179,9 +179,7 @@ struct DossierRoutes {
     }
 
     func respond(_ dossier: StoredDossier, _ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let process = try await environment.database.withConnection { db in
-            try await CatalogueRepository.processVersion(dossier.procedureCode, version: dossier.processVersion, in: db)
-        }
+        let process = try await service.process(of: dossier)
         var response = try JSON(DossierBody(dossier, process: process, service: service))
             .response(from: request, context: context)
         response.headers[.eTag] = "\"\(dossier.version)\""

@@ -5,7 +5,8 @@ import SQLKit
 /// Decoded procedures for the dossier commands, which read one on every request. A procedure's
 /// row changes only with its `version`, and process versions are only ever added, so the
 /// version and the latest process version, read in one small query, tell whether the copy
-/// held is still the one stored. One cache per service, so per database.
+/// held is still the one stored. A process version never changes once stored, so it is kept
+/// without asking again. One cache per service, so per database.
 final class ProcedureCache: @unchecked Sendable {
     private struct Entry {
         let version: Int
@@ -13,8 +14,27 @@ final class ProcedureCache: @unchecked Sendable {
         let procedure: StoredProcedure
     }
 
+    private struct ProcessKey: Hashable {
+        let procedure: String
+        let version: Int
+    }
+
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
+    private var processes: [ProcessKey: ProcessVersion] = [:]
+
+    /// The process version if held, without a query: what a dossier's answer shows.
+    func heldProcess(_ code: String, version: Int) -> ProcessVersion? {
+        lock.withLock { processes[ProcessKey(procedure: code, version: version)] }
+    }
+
+    /// The process version, read once.
+    func process(_ code: String, version: Int, in db: any SQLDatabase) async throws -> ProcessVersion? {
+        if let held = heldProcess(code, version: version) { return held }
+        guard let process = try await CatalogueRepository.processVersion(code, version: version, in: db) else { return nil }
+        lock.withLock { processes[ProcessKey(procedure: code, version: version)] = process }
+        return process
+    }
 
     func find(_ code: String, in db: any SQLDatabase) async throws -> StoredProcedure? {
         guard let row = try await db.cached("procedures.versions", [code], { db, v in
@@ -28,7 +48,10 @@ final class ProcedureCache: @unchecked Sendable {
         guard let fresh = try await CatalogueRepository.find(code, in: db) else { return nil }
         // Keyed by what was read with it, which a concurrent change may have moved past `version`.
         let entry = Entry(version: fresh.version, latestProcess: fresh.document.processes.last?.version ?? 0, procedure: fresh)
-        lock.withLock { entries[code] = entry }
+        lock.withLock {
+            entries[code] = entry
+            for process in fresh.document.processes { processes[ProcessKey(procedure: code, version: process.version)] = process }
+        }
         return fresh
     }
 }

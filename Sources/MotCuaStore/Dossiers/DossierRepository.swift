@@ -37,18 +37,21 @@ public struct DossierRepository: Sendable {
             """).first(decodingColumn: "last_value", as: Int.self) ?? 1
     }
 
-    /// Creates a dossier (version 1) with its first event, under a new code for the day.
+    /// Creates a dossier with its first events (one per version: a counter intake accepted at once
+    /// has two), under a new code for the day. `currentAgency`: where the last event left it.
     public static func create(procedureCode: String, receivingAgency: String, provinceCode: String, applicantAccount: String?,
-                              applicant: Applicant, state: DossierState, event: DossierEvent, responsibleOfficer: String? = nil,
-                              in db: any SQLDatabase) async throws -> StoredDossier {
+                              applicant: Applicant, state: DossierState, events: [DossierEvent], currentAgency: String? = nil,
+                              responsibleOfficer: String? = nil, in db: any SQLDatabase) async throws -> StoredDossier {
+        precondition(!events.isEmpty, "a dossier is created by at least one event")
         let day = WorkingCalendar.local(state.submittedAt).0
         let sequence = try await nextSequence(agency: receivingAgency, day: day, in: db)
         let code = DossierCode.make(agencyCode: receivingAgency, date: day, sequence: sequence)
-        let currentAgency = receivingAgency
+        let currentAgency = currentAgency ?? receivingAgency
+        let stamp = now()
         let values: [any Encodable & Sendable] = [
             code, procedureCode, state.processVersion, receivingAgency, currentAgency, provinceCode, applicantAccount,
             state.status.rawValue, StoredTime.ms(state.appointment), StoredTime.ms(state.stepDeadline), try json(state),
-            try json(applicant), 1, now(), now(), responsibleOfficer,
+            try json(applicant), events.count, stamp, stamp, responsibleOfficer,
         ]
         try await db.cached("dossiers.create", values) { db, v in
             db.insert(into: "dossiers")
@@ -57,18 +60,22 @@ public struct DossierRepository: Sendable {
                          "created_at", "updated_at", "responsible_officer")
                 .values(v)
         }.run()
-        try await append(event, to: code, sequence: 1, in: db)
-        try await recordAgency(currentAgency, of: code, in: db)
+        try await append(events, to: code, firstSequence: 1, in: db)
+        try await recordAgency(receivingAgency, of: code, in: db)
+        if currentAgency != receivingAgency { try await recordAgency(currentAgency, of: code, in: db) }
         return StoredDossier(code: code, procedureCode: procedureCode, processVersion: state.processVersion,
                              receivingAgency: receivingAgency, currentAgency: currentAgency, provinceCode: provinceCode,
-                             applicantAccount: applicantAccount, applicant: applicant, state: state, version: 1,
+                             applicantAccount: applicantAccount, applicant: applicant, state: state, version: events.count,
                              responsibleOfficer: responsibleOfficer)
     }
 
     /// Saves a new state reached from `expectedVersion`, with its event numbered by the new version;
     /// another writer who got there first makes this a stale-version refusal and nothing is written.
+    /// `previousAgency`: where the dossier was; its trail already holds that agency (written when
+    /// it arrived there), so only a move adds a row. Nil when not known: the row is written.
     public static func update(_ code: String, expectedVersion: Int, state: DossierState, currentAgency: String,
-                              responsibleOfficer: String? = nil, event: DossierEvent, in db: any SQLDatabase) async throws -> Int {
+                              previousAgency: String? = nil, responsibleOfficer: String? = nil, event: DossierEvent,
+                              in db: any SQLDatabase) async throws -> Int {
         let values: [any Encodable & Sendable] = [
             state.status.rawValue, StoredTime.ms(state.appointment), StoredTime.ms(state.stepDeadline), currentAgency,
             responsibleOfficer, try json(state), expectedVersion + 1, now(), code, expectedVersion,
@@ -85,8 +92,8 @@ public struct DossierRepository: Sendable {
             guard let current = try await find(code, in: db) else { throw StoreError.notFound("dossier \(code)") }
             throw StoreError.staleVersion(current: current.version)
         }
-        try await append(event, to: code, sequence: expectedVersion + 1, in: db)
-        try await recordAgency(currentAgency, of: code, in: db)
+        try await append([event], to: code, firstSequence: expectedVersion + 1, in: db)
+        if previousAgency != currentAgency { try await recordAgency(currentAgency, of: code, in: db) }
         return expectedVersion + 1
     }
 
@@ -200,15 +207,20 @@ public struct DossierRepository: Sendable {
             data: try JSONDecoder().decode([String: String].self, from: Data(try row.decode(column: "data", as: String.self).utf8)))
     }
 
-    static func append(_ event: DossierEvent, to code: String, sequence: Int, in db: any SQLDatabase) async throws {
-        let values: [any Encodable & Sendable] = [
-            code, sequence, event.command, event.actor.id, event.actor.role.rawValue, StoredTime.ms(event.at),
-            event.fromStatus?.rawValue, event.toStatus.rawValue, event.reason, try json(event.data),
-        ]
-        try await db.cached("dossier_events.append", values) { db, v in
-            db.insert(into: "dossier_events")
+    /// The events numbered on from `firstSequence`, in one statement.
+    static func append(_ events: [DossierEvent], to code: String, firstSequence: Int, in db: any SQLDatabase) async throws {
+        var values: [any Encodable & Sendable] = []
+        for (offset, event) in events.enumerated() {
+            values += [
+                code, firstSequence + offset, event.command, event.actor.id, event.actor.role.rawValue, StoredTime.ms(event.at),
+                event.fromStatus?.rawValue, event.toStatus.rawValue, event.reason, try json(event.data),
+            ]
+        }
+        try await db.cached("dossier_events.append.\(events.count)", values) { db, v in
+            var insert = db.insert(into: "dossier_events")
                 .columns("dossier_code", "sequence", "command", "actor_id", "actor_role", "at_ms", "from_status", "to_status", "reason", "data")
-                .values(v)
+            for row in 0..<events.count { insert = insert.values(Array(v[(row * 10)..<(row * 10 + 10)])) }
+            return insert
         }.run()
     }
 

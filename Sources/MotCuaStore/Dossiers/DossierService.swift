@@ -79,28 +79,35 @@ public struct DossierService: Sendable {
             throw DossierError("dossier.channel_not_accepted", "Thủ tục không nhận hồ sơ qua kênh \(submission.channel.rawValue)")
         }
         guard procedure.receivingAgencies.contains(agency),
-              let province = try await db.cached("agencies.unit", [agency], { db, v in
-                  db.select().column("unit_code").column("unit_scheme").from("agencies").where("code", .equal, v[0]).limit(1)
-              }).first()
+              let provinceCode = try await Self.provinceCode(ofAgency: agency, in: db)
         else { throw DossierError("dossier.agency_not_receiving", "Cơ quan \(agency) không tiếp nhận thủ tục này") }
-        let unitCode = try province.decode(column: "unit_code", as: String.self)
-        let provinceCode = try await Self.provinceCode(of: unitCode, scheme: try province.decode(column: "unit_scheme", as: String.self), in: db)
         let context = DossierContext(process: process, timeLimit: procedure.timeLimit, calendar: calendar, policy: policy)
         var (state, event) = try DossierMachine.submit(channel: submission.channel, by: viewer.actor, at: now, context: context)
         state.fees = try procedure.feesDue(choices: submission.feeChoices)
         let officer = viewer.isOfficer ? viewer.actor.id : nil
+        let applicantAccount = viewer.actor.role == .citizen ? viewer.actor.id : nil
+        guard submission.acceptNow else {
+            let dossier = try await DossierRepository.create(
+                procedureCode: submission.procedureCode, receivingAgency: agency, provinceCode: provinceCode,
+                applicantAccount: applicantAccount, applicant: applicant, state: state, events: [event], responsibleOfficer: officer, in: db)
+            try await OutboxRepository.enqueue(code: dossier.code, sequence: 1, event: event, state: state, applicant: applicant,
+                                               channels: notificationChannels, in: db)
+            try await recordFact(of: dossier, after: nil, onlineLevel: procedure.onlineLevel, unsaved: Self.newFact(of: dossier, createdBy: event), in: db)
+            return dossier
+        }
+        // Accepted in the same transaction: the dossier is written once, already accepted, with both
+        // events; its fact and rollups are written once too. The same rules as a later acceptance.
+        let accepted = try Self.transition(.accept, from: state, at: agency, heldBy: officer, by: viewer, at: now, context: context)
         let dossier = try await DossierRepository.create(
             procedureCode: submission.procedureCode, receivingAgency: agency, provinceCode: provinceCode,
-            applicantAccount: viewer.actor.role == .citizen ? viewer.actor.id : nil,
-            applicant: applicant, state: state, event: event, responsibleOfficer: officer, in: db)
+            applicantAccount: applicantAccount, applicant: applicant, state: accepted.state, events: [event, accepted.event],
+            currentAgency: accepted.currentAgency, responsibleOfficer: accepted.officer, in: db)
         try await OutboxRepository.enqueue(code: dossier.code, sequence: 1, event: event, state: state, applicant: applicant,
                                            channels: notificationChannels, in: db)
-        let fact = Self.newFact(of: dossier, createdBy: event)
-        if submission.acceptNow {
-            // Accepted in the same transaction: the fact and its rollups are written once, as accepted.
-            return try await apply(.accept, to: dossier, by: viewer, at: now, in: db, procedure: stored, unsavedFact: fact)
-        }
-        try await recordFact(of: dossier, after: nil, onlineLevel: procedure.onlineLevel, unsaved: fact, in: db)
+        try await OutboxRepository.enqueue(code: dossier.code, sequence: 2, event: accepted.event, state: accepted.state,
+                                           applicant: applicant, channels: notificationChannels, in: db)
+        try await recordFact(of: dossier, after: accepted.event, onlineLevel: procedure.onlineLevel,
+                             unsaved: Self.newFact(of: dossier, createdBy: event), in: db)
         return dossier
     }
 
@@ -127,37 +134,61 @@ public struct DossierService: Sendable {
         }
     }
 
-    /// `procedure`: the dossier's procedure when the caller has just read it (the same transaction);
-    /// `unsavedFact`: the fact of a dossier created in this transaction and not written yet.
     func apply(_ command: DossierCommand, to dossier: StoredDossier, by viewer: Viewer, at now: Date,
-               in db: any SQLDatabase, procedure known: StoredProcedure? = nil, unsavedFact: DossierFact? = nil) async throws -> StoredDossier {
+               in db: any SQLDatabase) async throws -> StoredDossier {
         if viewer.isOfficer, !viewer.agencies.contains(dossier.currentAgency) {
             throw DossierError("auth.forbidden", "Hồ sơ đang ở cơ quan khác")
         }
-        var found = known?.document.procedure.code == dossier.procedureCode ? known : nil
-        if found == nil { found = try await procedures.find(dossier.procedureCode, in: db) }
-        guard let procedure = found,
+        guard let procedure = try await procedures.find(dossier.procedureCode, in: db),
               let process = procedure.document.processes.first(where: { $0.version == dossier.processVersion })
         else { throw StoreError.notFound("process \(dossier.procedureCode) v\(dossier.processVersion)") }
         let context = DossierContext(process: process, timeLimit: procedure.document.procedure.timeLimit, calendar: calendar, policy: policy)
-        let (state, event) = try DossierMachine.apply(command, to: dossier.state, by: viewer.actor, at: now, context: context)
-        let currentAgency = state.stepIndex.flatMap { process.steps[$0].agency } ?? dossier.receivingAgency
+        let next = try Self.transition(command, from: dossier.state, at: dossier.currentAgency, heldBy: dossier.responsibleOfficer,
+                                       by: viewer, at: now, context: context)
+        let version = try await DossierRepository.update(dossier.code, expectedVersion: dossier.version, state: next.state,
+                                                         currentAgency: next.currentAgency, previousAgency: dossier.currentAgency,
+                                                         responsibleOfficer: next.officer, event: next.event, in: db)
+        try await OutboxRepository.enqueue(code: dossier.code, sequence: version, event: next.event, state: next.state,
+                                           applicant: dossier.applicant, channels: notificationChannels, in: db)
+        let updated = StoredDossier(code: dossier.code, procedureCode: dossier.procedureCode, processVersion: dossier.processVersion,
+                                    receivingAgency: dossier.receivingAgency, currentAgency: next.currentAgency,
+                                    provinceCode: dossier.provinceCode, applicantAccount: dossier.applicantAccount,
+                                    applicant: dossier.applicant, state: next.state, version: version, responsibleOfficer: next.officer)
+        try await recordFact(of: updated, after: next.event, onlineLevel: procedure.document.procedure.onlineLevel, in: db)
+        return updated
+    }
+
+    /// What a command makes of a dossier: its new state and event, the agency it is with then,
+    /// and the officer holding it there.
+    struct Transition {
+        let state: DossierState
+        let event: DossierEvent
+        let currentAgency: String
+        let officer: String?
+    }
+
+    static func transition(_ command: DossierCommand, from state: DossierState, at agency: String, heldBy holder: String?,
+                           by viewer: Viewer, at now: Date, context: DossierContext) throws -> Transition {
+        let (next, event) = try DossierMachine.apply(command, to: state, by: viewer.actor, at: now, context: context)
+        let currentAgency = next.stepIndex.flatMap { context.process.steps[$0].agency } ?? agency
         // Whoever last worked on it at this agency holds it; a hand-off leaves it unassigned, and
         // a leader's approval does not take it over.
         // Once the result is ready, handing it back is not processing: the one who finished keeps it.
-        let officer: String? = currentAgency != dossier.currentAgency ? nil
-            : dossier.state.finishedAt != nil ? dossier.responsibleOfficer
-            : [.intakeOfficer, .processingOfficer].contains(viewer.actor.role) ? viewer.actor.id : dossier.responsibleOfficer
-        let version = try await DossierRepository.update(dossier.code, expectedVersion: dossier.version, state: state,
-                                                         currentAgency: currentAgency, responsibleOfficer: officer, event: event, in: db)
-        try await OutboxRepository.enqueue(code: dossier.code, sequence: version, event: event, state: state, applicant: dossier.applicant,
-                                           channels: notificationChannels, in: db)
-        let updated = StoredDossier(code: dossier.code, procedureCode: dossier.procedureCode, processVersion: dossier.processVersion,
-                                    receivingAgency: dossier.receivingAgency, currentAgency: currentAgency,
-                                    provinceCode: dossier.provinceCode, applicantAccount: dossier.applicantAccount,
-                                    applicant: dossier.applicant, state: state, version: version, responsibleOfficer: officer)
-        try await recordFact(of: updated, after: event, onlineLevel: procedure.document.procedure.onlineLevel, unsaved: unsavedFact, in: db)
-        return updated
+        let officer: String? = currentAgency != agency ? nil
+            : state.finishedAt != nil ? holder
+            : [.intakeOfficer, .processingOfficer].contains(viewer.actor.role) ? viewer.actor.id : holder
+        return Transition(state: next, event: event, currentAgency: currentAgency, officer: officer)
+    }
+
+    /// The process version a dossier follows, for its answer: read once, then held.
+    public func process(of dossier: StoredDossier) async throws -> ProcessVersion? {
+        if let held = procedures.heldProcess(dossier.procedureCode, version: dossier.processVersion) { return held }
+        return try await database.withConnection { db in try await process(of: dossier, in: db) }
+    }
+
+    /// The same, inside the caller's transaction.
+    public func process(of dossier: StoredDossier, in db: any SQLDatabase) async throws -> ProcessVersion? {
+        try await procedures.process(dossier.procedureCode, version: dossier.processVersion, in: db)
     }
 
     /// The history of a dossier the viewer may see.
@@ -252,9 +283,17 @@ public struct DossierService: Sendable {
         }
     }
 
-    static func provinceCode(of unitCode: String, scheme: String, in db: any SQLDatabase) async throws -> String {
-        try await db.cached("admin_units.province", [scheme, unitCode]) { db, v in
-            db.select().column("province_code").from("admin_units").where("scheme", .equal, v[0]).where("code", .equal, v[1]).limit(1)
-        }.first(decodingColumn: "province_code", as: String.self) ?? String(unitCode.prefix(2))
+    /// The province of the agency's unit (its first two digits when the unit is not in the
+    /// register); nil when there is no such agency.
+    static func provinceCode(ofAgency agency: String, in db: any SQLDatabase) async throws -> String? {
+        guard let row = try await db.cached("agencies.province", [agency], { db, v in
+            db.select().column(SQLColumn("unit_code", table: "agencies")).column(SQLColumn("province_code", table: "admin_units"))
+                .from("agencies")
+                .join("admin_units", method: SQLJoinMethod.left,
+                      on: SQLBinaryExpression(SQLBinaryExpression(SQLColumn("scheme", table: "admin_units"), .equal, SQLColumn("unit_scheme", table: "agencies")),
+                                              .and, SQLBinaryExpression(SQLColumn("code", table: "admin_units"), .equal, SQLColumn("unit_code", table: "agencies"))))
+                .where(SQLColumn("code", table: "agencies"), .equal, v[0]).limit(1)
+        }).first() else { return nil }
+        return try row.decode(column: "province_code", as: String?.self) ?? String(try row.decode(column: "unit_code", as: String.self).prefix(2))
     }
 }
