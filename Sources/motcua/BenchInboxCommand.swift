@@ -57,7 +57,7 @@ extension BenchCommand {
             try await BenchLoad.withServer(arguments: arguments, port: serverPort) { server in
                 for (name, cursor) in [("first", nil as String?), ("deep", deepCursor)] {
                     let path = "/api/v1/dossiers?limit=20" + (cursor.map { "&cursor=\($0)" } ?? "")
-                    let direct = try await Self.direct(environment.database, agency: agency, open: open,
+                    let direct = try await Self.direct(environment.database, agency: agency,
                                                        after: name == "deep" ? after : nil, runs: requests)
                     _ = BenchLoad.run(port: serverPort, path: path, headers: headers, users: 2, requests: 20)   // warm-up
                     for count in users.split(separator: ",").compactMap({ Int($0) }) {
@@ -76,25 +76,15 @@ extension BenchCommand {
             try await environment.database.close()
         }
 
-        /// The inbox's own query, straight to the database: the same filter, order and limit.
-        static func direct(_ database: Database, agency: String, open: [Int], after: (deadlineMs: Int64, code: String)?,
+        /// The list's own query, straight to the database: the very builder the server runs, with
+        /// its columns, filter, order and limit; the rows are fetched but not turned into answers.
+        static func direct(_ database: Database, agency: String, after: (deadlineMs: Int64, code: String)?,
                            runs: Int) async throws -> [Double] {
             var times: [Double] = []
             for _ in 0..<runs {
                 let start = ContinuousClock.now
                 _ = try await database.withConnection { db in
-                    var query = db.select()
-                        .columns("code", "procedure_code", "process_version", "receiving_agency", "current_agency", "province_code",
-                                 "applicant_account", "state", "applicant", "version", "responsible_officer")
-                        .from("dossiers").where("current_agency", .in, [agency]).where("step_deadline_ms", .isNot, SQLLiteral.null)
-                        .where("status", .in, open)
-                    if let after {
-                        query = query.where { group in
-                            group.where("step_deadline_ms", .greaterThan, after.deadlineMs)
-                                .orWhere { $0.where("step_deadline_ms", .equal, after.deadlineMs).where("code", .greaterThan, after.code) }
-                        }
-                    }
-                    return try await query.orderBy("step_deadline_ms").orderBy("code").limit(21).all()
+                    try await DossierRepository.inboxQuery(DossierRepository.selectEntries(db), agencies: [agency], after: after, limit: 21).all()
                 }
                 times.append(Bench.seconds(since: start))
             }

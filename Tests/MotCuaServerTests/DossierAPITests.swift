@@ -188,6 +188,16 @@ import Testing
             let secondCodes = (second.body["items"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
             #expect(firstCodes + secondCodes == codes && second.body["nextCursor"] == nil)
             #expect(first.body["total"] == nil)
+            // The list reads the row's columns, not its documents: each line says what the dossier's own answer says.
+            for item in (first.body["items"] as? [[String: Any]] ?? []) + (second.body["items"] as? [[String: Any]] ?? []) {
+                let code = try #require(item["code"] as? String)
+                let whole = try await app.call(.get, "/api/v1/dossiers/\(code)", as: "intake").body
+                for field in ["procedureCode", "status", "statusLabel", "currentAgency", "responsibleOfficer", "appointment", "version"] {
+                    #expect("\(item[field] ?? "nil")" == "\(whole[field] ?? "nil")", "\(code) \(field)")
+                }
+                let deadline = try #require(item["stepDeadline"] as? String)
+                #expect(deadline == (whole["step"] as? [String: Any])?["deadline"] as? String && item["appointment"] as? String != nil)
+            }
             // Filters: by status and procedure; nothing is overdue yet; bad filters name themselves.
             #expect((try await app.call(.get, "/api/v1/dossiers?status=2&procedure=2.001583", as: "intake").body["items"] as? [Any])?.count == 3)
             #expect((try await app.call(.get, "/api/v1/dossiers?status=4", as: "intake").body["items"] as? [Any])?.count == 0)

@@ -148,4 +148,15 @@ struct DossierSummary: Encodable, Sendable {
         stepDeadline = dossier.state.stepDeadline.map(WorkingCalendar.iso8601)
         version = dossier.version
     }
+    init(_ entry: InboxEntry) {
+        code = entry.code
+        procedureCode = entry.procedureCode
+        status = entry.status.rawValue
+        statusLabel = entry.status.label
+        currentAgency = entry.currentAgency
+        responsibleOfficer = entry.responsibleOfficer
+        appointment = entry.appointment.map(WorkingCalendar.iso8601)
+        stepDeadline = entry.stepDeadline.map(WorkingCalendar.iso8601)
+        version = entry.version
+    }
 }

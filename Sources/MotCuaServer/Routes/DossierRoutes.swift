@@ -170,9 +170,9 @@ struct DossierRoutes {
         let after = paging.after.flatMap(DossierRepository.inboxPosition)
         v.require(paging.after == nil || after != nil, "cursor", "invalid", "cursor không hợp lệ")
         try v.check()
-        let items = try await service.inbox(for: caller.viewer, overdueOnly: due == "overdue", dueSoonOnly: due == "soon",
-                                            procedureCode: query["procedure"].map(String.init), statuses: statuses,
-                                            after: after, limit: paging.limit + 1)
+        let items = try await service.inboxEntries(for: caller.viewer, overdueOnly: due == "overdue", dueSoonOnly: due == "soon",
+                                                   procedureCode: query["procedure"].map(String.init), statuses: statuses,
+                                                   after: after, limit: paging.limit + 1)
         let kept = Array(items.prefix(paging.limit))
         let cursor = items.count > paging.limit ? kept.last.map { Data(DossierRepository.inboxKey($0).utf8).base64URL } : nil
         return try JSON(Page(items: kept.map(DossierSummary.init), nextCursor: cursor)).response(from: request, context: context)

@@ -263,10 +263,24 @@ public struct DossierService: Sendable {
                       statuses: Set<DossierStatus>? = nil,
                       after: (deadlineMs: Int64, code: String)? = nil, limit: Int, now: Date = Date()) async throws -> [StoredDossier] {
         guard viewer.isOfficer else { return [] }
-        let before: Date? = overdueOnly ? now
-            : dueSoonOnly ? calendar.adding(workingSeconds: policy.dueSoonWorkingSeconds, to: now) : nil
         return try await DossierRepository(database: database).inbox(
-            agencies: viewer.agencies, statuses: statuses, procedureCode: procedureCode, deadlineBefore: before, after: after, limit: limit)
+            agencies: viewer.agencies, statuses: statuses, procedureCode: procedureCode,
+            deadlineBefore: deadlineBound(overdueOnly: overdueOnly, dueSoonOnly: dueSoonOnly, now: now), after: after, limit: limit)
+    }
+
+    /// The same page as `inbox`, as its list shows it (the row's columns, no documents decoded).
+    public func inboxEntries(for viewer: Viewer, overdueOnly: Bool = false, dueSoonOnly: Bool = false, procedureCode: String? = nil,
+                             statuses: Set<DossierStatus>? = nil, after: (deadlineMs: Int64, code: String)? = nil, limit: Int,
+                             now: Date = Date()) async throws -> [InboxEntry] {
+        guard viewer.isOfficer else { return [] }
+        return try await DossierRepository(database: database).inboxEntries(
+            agencies: viewer.agencies, statuses: statuses, procedureCode: procedureCode,
+            deadlineBefore: deadlineBound(overdueOnly: overdueOnly, dueSoonOnly: dueSoonOnly, now: now), after: after, limit: limit)
+    }
+
+    /// Overdue: steps due before now; due soon: before now plus the due-soon window in working time.
+    private func deadlineBound(overdueOnly: Bool, dueSoonOnly: Bool, now: Date) -> Date? {
+        overdueOnly ? now : dueSoonOnly ? calendar.adding(workingSeconds: policy.dueSoonWorkingSeconds, to: now) : nil
     }
 
     static func maySee(_ dossier: StoredDossier, _ viewer: Viewer, in db: any SQLDatabase) async throws -> Bool {
