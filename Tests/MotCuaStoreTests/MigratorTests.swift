@@ -141,3 +141,27 @@ import Testing
         }
     }
 }
+
+/// The inbox walks its index in deadline order; the status must be in it, so that closed
+/// dossiers that keep a step deadline are passed over without reading their rows.
+@Suite struct InboxIndexTests {
+    @Test(arguments: TestDatabases.kinds)
+    func theInboxIndexEndsWithTheStatus(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await Migrator(database: database).migrate(logger: TestDatabases.logger)
+            let columns = try await database.withConnection { db -> [String] in
+                switch kind {
+                case .sqlite:
+                    return try await db.raw("SELECT name FROM pragma_index_info('dossiers_inbox') ORDER BY seqno")
+                        .all(decodingColumn: "name", as: String.self)
+                case .postgres:
+                    let definition = try await db.raw("SELECT indexdef FROM pg_indexes WHERE indexname = 'dossiers_inbox'")
+                        .first(decodingColumn: "indexdef", as: String.self) ?? ""
+                    let inside = definition.split(separator: "(").last?.split(separator: ")").first ?? ""
+                    return inside.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                }
+            }
+            #expect(columns == ["current_agency", "step_deadline_ms", "code", "status"])
+        }
+    }
+}

@@ -49,6 +49,7 @@ public enum Migrations {
         m0021CreateReportRollups,
         m0022CreateReportDurations,
         m0023AddAllTimeRollups,
+        m0024InboxIndexWithStatus,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
