@@ -22,12 +22,7 @@ final class BenchConnection: @unchecked Sendable {
     func send(method: String, path: String, headers: [String: String], body: String? = nil) -> BenchLoad.Reply {
         let start = DispatchTime.now()
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
-        var lines = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        for (name, value) in headers { lines += "\(name): \(value)\r\n" }
-        let payload = Array((body ?? "").utf8)
-        if body != nil { lines += "Content-Type: application/json\r\n" }
-        lines += "Content-Length: \(payload.count)\r\n\r\n"
-        let request = Array(lines.utf8) + payload
+        let request = Self.request(method: method, path: path, headers: headers, body: body)
         // A connection the server closed while idle fails on first use: one fresh retry.
         for attempt in 0..<2 {
             if handle < 0, !connectNow() { return BenchLoad.Reply(status: 0, seconds: elapsed(), headers: "", body: "") }
@@ -39,6 +34,16 @@ final class BenchConnection: @unchecked Sendable {
             if attempt == 1 || elapsed() > Double(timeout) { break }
         }
         return BenchLoad.Reply(status: 0, seconds: elapsed(), headers: "", body: "")
+    }
+
+    /// The bytes of one request, with a JSON body if there is one.
+    static func request(method: String, path: String, headers: [String: String], body: String? = nil) -> [UInt8] {
+        var lines = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        for (name, value) in headers { lines += "\(name): \(value)\r\n" }
+        let payload = Array((body ?? "").utf8)
+        if body != nil { lines += "Content-Type: application/json\r\n" }
+        lines += "Content-Length: \(payload.count)\r\n\r\n"
+        return Array(lines.utf8) + payload
     }
 
     private func reset() {

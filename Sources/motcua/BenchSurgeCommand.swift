@@ -18,7 +18,7 @@ extension BenchCommand {
         @Option(help: "Commune desks the submissions go to (a citizen each).") var desks = 8
         @Option(help: "Seconds of each phase.") var seconds = 15
         @Option(help: "Load multiples of the saturation rate, comma-separated.") var multiples = "1,2,4"
-        @Option(help: "Client threads sending the open-loop load.") var workers = 256
+        @Option(help: "Kept-alive connections the open-loop load is sent on (by one thread).") var connections = 256
         @Option(help: "Seconds a client waits for an answer before giving up.") var timeout = 10
         @Option(help: "The server's bound on requests in flight (its --max-in-flight).") var serverMaxInFlight = 64
         @Option(help: "Port for the server under test.") var serverPort = 18183
@@ -54,11 +54,17 @@ extension BenchCommand {
                     let rate = Double(saturation.statuses[201] ?? 0) / saturation.seconds
                     for multiple in multiples.split(separator: ",").compactMap({ Double($0) }) {
                         usleep(2_000_000)   // let the previous phase drain
-                        let open = (0..<workers).map { _ in BenchConnection(port: serverPort, timeout: timeout) }
-                        var (result, server, client) = measured {
-                            BenchSurge.openLoop(rate: rate * multiple, seconds: seconds, workers: workers) { index, worker in
-                                Self.submit(desk, index % desks, on: open[worker], acknowledged: acknowledged)
-                            }
+                        // Built before the clock starts: the load, not its making, is what is measured.
+                        let requests = (0..<Int(rate * multiple * seconds)).map { index in
+                            BenchConnection.request(method: "POST", path: "/api/v1/dossiers",
+                                                    headers: ["Authorization": "Bearer \(desk.citizens[index % desks])", "Idempotency-Key": UUID().uuidString],
+                                                    body: desk.application(index % desks, counter: false))
+                        }
+                        let load = BenchOpenLoop(rate: rate * multiple, port: serverPort, connections: connections, timeout: Double(timeout))
+                        let (outcome, server, client) = measured { load.run(requests) }
+                        var result = outcome.result
+                        for body in outcome.acknowledgedBodies {
+                            if let code = BenchDesk.dossierCode(in: String(decoding: body, as: UTF8.self)) { acknowledged.push(code) }
                         }
                         (result.serverCores, result.clientCores) = (server, client)
                         phases.append(("\(String(format: "%g", multiple))× = \(Int(rate * multiple))/s offered", result))
@@ -132,13 +138,6 @@ enum BenchSurge {
             seconds = closed.seconds
         }
 
-        mutating func merge(_ other: Result) {
-            sent += other.sent; acknowledged += other.acknowledged; shed += other.shed
-            timedOut += other.timedOut; self.other += other.other; late += other.late
-            retryAfter = retryAfter && other.retryAfter
-            okLatencies += other.okLatencies; shedLatencies += other.shedLatencies
-        }
-
         mutating func add(_ reply: BenchLoad.Reply, lateBy: Double) {
             sent += 1
             if lateBy > 0.1 { late += 1 }
@@ -154,46 +153,5 @@ enum BenchSurge {
             default: other += 1
             }
         }
-    }
-
-    /// Request `i` is due at `i / rate` seconds; `workers` threads take them in turn. A request
-    /// sent more than 100 ms after it was due counts as late (the client, not the server, fell behind).
-    static func openLoop(rate: Double, seconds: Double, workers: Int,
-                         _ request: @escaping @Sendable (_ index: Int, _ worker: Int) -> BenchLoad.Reply) -> Result {
-        let total = Int(rate * seconds)
-        let shared = Shared()
-        let group = DispatchGroup()
-        let start = DispatchTime.now().uptimeNanoseconds
-        for worker in 0..<workers {
-            group.enter()
-            let thread = Thread {
-                var mine = Result()
-                while true {
-                    let index = shared.take()
-                    guard index < total else { break }
-                    let due = start + UInt64(Double(index) / rate * 1e9)
-                    let now = DispatchTime.now().uptimeNanoseconds
-                    if due > now { usleep(UInt32((due - now) / 1000)) }
-                    let lateBy = Double(DispatchTime.now().uptimeNanoseconds &- due) / 1e9
-                    mine.add(request(index, worker), lateBy: lateBy)
-                }
-                shared.lock.withLock { shared.result.merge(mine) }
-                group.leave()
-            }
-            thread.stackSize = 256 << 10
-            thread.start()
-        }
-        group.wait()
-        var result = shared.lock.withLock { shared.result }
-        result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return result
-    }
-
-    final class Shared: @unchecked Sendable {
-        let lock = NSLock()
-        var next = 0
-        var result = Result()
-
-        func take() -> Int { lock.withLock { defer { next += 1 }; return next } }
     }
 }

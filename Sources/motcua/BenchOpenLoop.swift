@@ -1,0 +1,196 @@
+import Foundation
+
+/// Open-loop load from one thread over kept-alive connections, driven by poll(2).
+///
+/// The load generator shares the machine's cores with the server it measures, so every cycle it
+/// spends is taken from the server. A thread per connection cost two wake-ups and a request built
+/// and a reply parsed as strings per request (about half a core at 4 × the saturation rate);
+/// here the requests are built before the clock starts, one thread sends each when it is due on
+/// a free connection, and replies are framed as bytes.
+struct BenchOpenLoop {
+    /// Request `i` is due at `i / rate` seconds.
+    let rate: Double
+    let port: Int
+    let connections: Int
+    let timeout: Double
+
+    struct Outcome {
+        var result = BenchSurge.Result()
+        /// The bodies of the acknowledged (201) replies, to find their dossier codes afterwards.
+        var acknowledgedBodies: [[UInt8]] = []
+    }
+
+    private struct Slot {
+        var handle: Int32 = -1
+        var input: [UInt8] = []
+        var output: [UInt8] = []
+        var written = 0
+        /// While a request is out: when it was sent, and how late that was.
+        var sentAt: UInt64 = 0
+        var lateBy = 0.0
+        var busy = false
+        var waitsToWrite = false
+    }
+
+    func run(_ requests: [[UInt8]]) -> Outcome {
+        var outcome = Outcome()
+        var slots = [Slot](repeating: Slot(), count: connections)
+        var free: [Int] = []
+        for index in 0..<connections where open(&slots[index]) { free.append(index) }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var polled = [pollfd](repeating: pollfd(fd: -1, events: 0, revents: 0), count: connections)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let timeoutNanos = UInt64(timeout * 1e9)
+        var next = 0, outstanding = 0
+        func due(_ index: Int) -> UInt64 { start + UInt64(Double(index) / rate * 1e9) }
+
+        func finish(_ index: Int, status: Int, headEnd: Int = 0, length: Int = 0, now: UInt64) {
+            var reply = BenchLoad.Reply(status: status, seconds: Double(now - slots[index].sentAt) / 1e9, headers: "", body: "")
+            if status == 503 || status == 429 {
+                reply.headers = Self.hasHeader(slots[index].input[..<headEnd], "retry-after") ? "\r\nretry-after: 1" : ""
+            }
+            if status == 201 { outcome.acknowledgedBodies.append(Array(slots[index].input[headEnd..<length])) }
+            outcome.result.add(reply, lateBy: slots[index].lateBy)
+            slots[index].busy = false
+            outstanding -= 1
+            let closing = status == 0 || Self.hasHeader(slots[index].input[..<headEnd], "connection", value: "close")
+            slots[index].input.removeFirst(min(length, slots[index].input.count))
+            if closing {
+                shut(&slots[index])
+                guard open(&slots[index]) else { return }
+            }
+            free.append(index)
+        }
+
+        while next < requests.count || outstanding > 0 {
+            var now = DispatchTime.now().uptimeNanoseconds
+            while next < requests.count, due(next) <= now, let index = free.popLast() {
+                slots[index].output = requests[next]
+                slots[index].written = 0
+                slots[index].sentAt = now
+                slots[index].lateBy = Double(now - due(next)) / 1e9
+                slots[index].busy = true
+                outstanding += 1
+                next += 1
+                if !flush(&slots[index]) { finish(index, status: 0, now: now) }
+            }
+            if next < requests.count, free.isEmpty, outstanding == 0 { break }   // every connection is gone
+            var wait = 10
+            if next < requests.count, !free.isEmpty {
+                let until = due(next) > now ? due(next) - now : 0
+                wait = min(wait, Int((until + 999_999) / 1_000_000))
+            }
+            for index in slots.indices {
+                polled[index] = pollfd(fd: slots[index].handle, events: Int16(POLLIN) | (slots[index].waitsToWrite ? Int16(POLLOUT) : 0), revents: 0)
+            }
+            let ready = poll(&polled, nfds_t(polled.count), Int32(wait))
+            now = DispatchTime.now().uptimeNanoseconds
+            for index in polled.indices where ready > 0 && polled[index].revents != 0 {
+                let revents = polled[index].revents
+                guard slots[index].handle >= 0 else { continue }
+                if revents & Int16(POLLOUT) != 0, slots[index].written < slots[index].output.count {
+                    if !flush(&slots[index]) { finish(index, status: 0, now: now); continue }
+                }
+                guard revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 else { continue }
+                let count = read(slots[index].handle, &buffer, buffer.count)
+                if count <= 0 {
+                    if count < 0, errno == EAGAIN { continue }
+                    // Closed: a request out on it is lost; an idle connection is opened again.
+                    if slots[index].busy { finish(index, status: 0, now: now) } else {
+                        shut(&slots[index])
+                        free.removeAll { $0 == index }
+                        if open(&slots[index]) { free.append(index) }
+                    }
+                    continue
+                }
+                slots[index].input.append(contentsOf: buffer[0..<count])
+                if slots[index].busy, let (status, headEnd, length) = Self.frame(slots[index].input) {
+                    finish(index, status: status, headEnd: headEnd, length: length, now: now)
+                }
+            }
+            for index in slots.indices where slots[index].busy && now - slots[index].sentAt > timeoutNanos {
+                finish(index, status: 0, now: now)
+            }
+        }
+        outcome.result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        for index in slots.indices { shut(&slots[index]) }
+        return outcome
+    }
+
+    private func open(_ slot: inout Slot) -> Bool {
+        guard let handle = BenchLoad.connectLoopback(port: port, timeout: Int(timeout.rounded(.up))) else { return false }
+        _ = fcntl(handle, F_SETFL, fcntl(handle, F_GETFL) | O_NONBLOCK)
+        slot = Slot(handle: handle)
+        return true
+    }
+
+    private func shut(_ slot: inout Slot) {
+        guard slot.handle >= 0 else { return }
+        close(slot.handle)
+        slot.handle = -1
+        slot.input = []
+    }
+
+    /// Writes what the socket takes; the rest waits until poll says it can go. False when the connection failed.
+    private func flush(_ slot: inout Slot) -> Bool {
+        let handle = slot.handle
+        while slot.written < slot.output.count {
+            let count = slot.output[slot.written...].withUnsafeBytes { send(handle, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if count < 0, errno == EAGAIN { break }
+            if count <= 0 { return false }
+            slot.written += count
+        }
+        slot.waitsToWrite = slot.written < slot.output.count
+        return true
+    }
+
+    /// A whole response at the start of `bytes`: its status, where its head ends (after the blank
+    /// line) and its whole length; nil while incomplete. Bodies framed by Content-Length or chunks.
+    static func frame(_ bytes: [UInt8]) -> (status: Int, headEnd: Int, length: Int)? {
+        guard let blank = bytes.firstRange(of: [13, 10, 13, 10]) else { return nil }
+        let headEnd = blank.upperBound
+        let head = bytes[..<headEnd]
+        // "HTTP/1.1 201 …": the three digits after the first space.
+        guard let space = head.firstIndex(of: 32), space + 3 < headEnd else { return nil }
+        let status = head[(space + 1)...(space + 3)].reduce(0) { $0 * 10 + Int($1) - 48 }
+        if let length = headerValue(head, "content-length").flatMap({ Int(String(decoding: $0, as: UTF8.self)) }) {
+            return bytes.count >= headEnd + length ? (status, headEnd, headEnd + length) : nil
+        }
+        guard hasHeader(head, "transfer-encoding", value: "chunked") else { return (status, headEnd, headEnd) }
+        var position = headEnd
+        while true {
+            guard let lineEnd = bytes[position...].firstRange(of: [13, 10])?.lowerBound,
+                  let size = Int(String(decoding: bytes[position..<lineEnd], as: UTF8.self).split(separator: ";").first ?? "", radix: 16)
+            else { return nil }
+            position = lineEnd + 2 + size + 2
+            guard bytes.count >= position else { return nil }
+            if size == 0 { return (status, headEnd, position) }
+        }
+    }
+
+    /// The value of a header in a response head, trimmed, matched without regard to case.
+    static func headerValue(_ head: ArraySlice<UInt8>, _ name: String) -> ArraySlice<UInt8>? {
+        let wanted = Array("\r\n\(name):".utf8)
+        var position = head.startIndex
+        while let line = head[position...].firstIndex(of: 13) {
+            let start = line
+            guard start + wanted.count <= head.endIndex else { return nil }
+            if zip(head[start..<(start + wanted.count)], wanted).allSatisfy({ Self.lower($0) == $1 }) {
+                var valueStart = start + wanted.count
+                while valueStart < head.endIndex, head[valueStart] == 32 { valueStart += 1 }
+                let valueEnd = head[valueStart...].firstIndex(of: 13) ?? head.endIndex
+                return head[valueStart..<valueEnd]
+            }
+            position = line + 1
+        }
+        return nil
+    }
+
+    static func hasHeader(_ head: ArraySlice<UInt8>, _ name: String, value: String? = nil) -> Bool {
+        guard let found = headerValue(head, name) else { return false }
+        guard let value else { return true }
+        return found.map(lower).starts(with: Array(value.utf8))
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
+}
