@@ -116,7 +116,7 @@ extension BenchCommand {
     }
 }
 
-/// Open-loop load: requests start on a fixed schedule whatever the answers, as a crowd arrives.
+/// What a surge phase did: answers by kind, their latencies, and the cores each side used.
 enum BenchSurge {
     struct Result {
         var sent = 0, acknowledged = 0, shed = 0, timedOut = 0, other = 0, late = 0
