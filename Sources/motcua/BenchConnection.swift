@@ -25,15 +25,15 @@ final class BenchConnection: @unchecked Sendable {
         let request = Self.request(method: method, path: path, headers: headers, body: body)
         // A connection the server closed while idle fails on first use: one fresh retry.
         for attempt in 0..<2 {
-            if handle < 0, !connectNow() { return BenchLoad.Reply(status: 0, seconds: elapsed(), headers: "", body: "") }
+            if handle < 0, !connectNow() { return BenchLoad.Reply(status: 0, seconds: elapsed(), body: "") }
             if writeAll(request), let reply = readReply() {
-                if reply.headers.lowercased().contains("\r\nconnection: close") { reset() }
-                return BenchLoad.Reply(status: reply.status, seconds: elapsed(), headers: reply.headers, body: reply.body)
+                if reply.closing { reset() }
+                return BenchLoad.Reply(status: reply.status, seconds: elapsed(), body: reply.body)
             }
             reset()
             if attempt == 1 || elapsed() > Double(timeout) { break }
         }
-        return BenchLoad.Reply(status: 0, seconds: elapsed(), headers: "", body: "")
+        return BenchLoad.Reply(status: 0, seconds: elapsed(), body: "")
     }
 
     /// The bytes of one request, with a JSON body if there is one.
@@ -75,39 +75,16 @@ final class BenchConnection: @unchecked Sendable {
         return true
     }
 
-    /// One response: status line and headers, then a body framed by Content-Length or chunks.
-    private func readReply() -> (status: Int, headers: String, body: String)? {
-        let separator: [UInt8] = [13, 10, 13, 10]
-        var headerEnd: Int?
-        while headerEnd == nil {
-            headerEnd = pending.firstRange(of: separator)?.lowerBound
-            if headerEnd == nil, !fill() { return nil }
-        }
-        let head = String(decoding: pending[..<headerEnd!], as: UTF8.self)
-        pending.removeFirst(headerEnd! + 4)
-        let status = Int(head.prefix(16).split(separator: " ").dropFirst().first ?? "") ?? 0
-        let lower = head.lowercased()
-        var body: [UInt8] = []
-        if let line = lower.components(separatedBy: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
-           let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) {
-            while pending.count < length { if !fill() { return nil } }
-            body = Array(pending[..<length])
-            pending.removeFirst(length)
-        } else if lower.contains("transfer-encoding: chunked") {
-            while true {
-                var lineEnd: Int?
-                while lineEnd == nil {
-                    lineEnd = pending.firstRange(of: [13, 10])?.lowerBound
-                    if lineEnd == nil, !fill() { return nil }
-                }
-                let size = Int(String(decoding: pending[..<lineEnd!], as: UTF8.self).split(separator: ";").first ?? "", radix: 16) ?? 0
-                pending.removeFirst(lineEnd! + 2)
-                while pending.count < size + 2 { if !fill() { return nil } }
-                body += pending[..<size]
-                pending.removeFirst(size + 2)
-                if size == 0 { break }
+    /// One reply, framed by `BenchFraming`; nil when the connection ended or timed out first.
+    private func readReply() -> (status: Int, body: String, closing: Bool)? {
+        while true {
+            if let (status, headEnd, length) = BenchFraming.frame(pending) {
+                let body = BenchFraming.body(pending, headEnd: headEnd, length: length)
+                let closing = BenchFraming.hasHeader(pending[..<headEnd], "connection", value: "close")
+                pending.removeFirst(length)
+                return (status, String(decoding: body, as: UTF8.self), closing)
             }
+            if !fill() { return nil }
         }
-        return (status, head, String(decoding: body, as: UTF8.self))
     }
 }

@@ -38,7 +38,6 @@ enum BenchLoad {
         /// 0: no connection or no answer within the timeout.
         var status: Int
         var seconds: Double
-        var headers: String
         var body: String
     }
 
@@ -48,17 +47,13 @@ enum BenchLoad {
                      timeout: Int = 30) -> Reply {
         let start = DispatchTime.now()
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
-        guard let handle = connectLoopback(port: port, timeout: timeout) else { return Reply(status: 0, seconds: elapsed(), headers: "", body: "") }
+        guard let handle = connectLoopback(port: port, timeout: timeout) else { return Reply(status: 0, seconds: elapsed(), body: "") }
         defer { close(handle) }
-        var lines = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        for (name, value) in headers { lines += "\(name): \(value)\r\n" }
-        let payload = Array((body ?? "").utf8)
-        if body != nil { lines += "Content-Type: application/json\r\nContent-Length: \(payload.count)\r\n" }
-        let request = Array((lines + "Connection: close\r\n\r\n").utf8) + payload
+        let request = BenchConnection.request(method: method, path: path, headers: headers.merging(["Connection": "close"]) { $1 }, body: body)
         var sent = 0
         while sent < request.count {
             let count = request[sent...].withUnsafeBytes { write(handle, $0.baseAddress, $0.count) }
-            if count <= 0 { return Reply(status: 0, seconds: elapsed(), headers: "", body: "") }
+            if count <= 0 { return Reply(status: 0, seconds: elapsed(), body: "") }
             sent += count
         }
         var response = [UInt8]()
@@ -69,11 +64,8 @@ enum BenchLoad {
             response.append(contentsOf: buffer[0..<count])
         }
         let seconds = elapsed()
-        let text = String(decoding: response, as: UTF8.self)
-        let parts = text.components(separatedBy: "\r\n\r\n")
-        let head = parts.first ?? ""
-        let status = Int(head.prefix(16).split(separator: " ").dropFirst().first ?? "") ?? 0
-        return Reply(status: status, seconds: seconds, headers: head, body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+        guard let (status, headEnd, length) = BenchFraming.frame(response) else { return Reply(status: 0, seconds: seconds, body: "") }
+        return Reply(status: status, seconds: seconds, body: String(decoding: BenchFraming.body(response, headEnd: headEnd, length: length), as: UTF8.self))
     }
 
     /// A TCP connection to 127.0.0.1:`port` whose reads give up after `timeout` seconds.

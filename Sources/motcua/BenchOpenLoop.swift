@@ -45,15 +45,13 @@ struct BenchOpenLoop {
         func due(_ index: Int) -> UInt64 { start + UInt64(Double(index) / rate * 1e9) }
 
         func finish(_ index: Int, status: Int, headEnd: Int = 0, length: Int = 0, now: UInt64) {
-            var reply = BenchLoad.Reply(status: status, seconds: Double(now - slots[index].sentAt) / 1e9, headers: "", body: "")
-            if status == 503 || status == 429 {
-                reply.headers = Self.hasHeader(slots[index].input[..<headEnd], "retry-after") ? "\r\nretry-after: 1" : ""
-            }
-            if status == 201 { outcome.acknowledgedBodies.append(Array(slots[index].input[headEnd..<length])) }
-            outcome.result.add(reply, lateBy: slots[index].lateBy)
+            let head = slots[index].input[..<headEnd]
+            if status == 201 { outcome.acknowledgedBodies.append(BenchFraming.body(slots[index].input, headEnd: headEnd, length: length)) }
+            outcome.result.add(status: status, seconds: Double(now - slots[index].sentAt) / 1e9,
+                               retryAfter: BenchFraming.hasHeader(head, "retry-after"), lateBy: slots[index].lateBy)
             slots[index].busy = false
             outstanding -= 1
-            let closing = status == 0 || Self.hasHeader(slots[index].input[..<headEnd], "connection", value: "close")
+            let closing = status == 0 || BenchFraming.hasHeader(head, "connection", value: "close")
             slots[index].input.removeFirst(min(length, slots[index].input.count))
             if closing {
                 shut(&slots[index])
@@ -98,13 +96,12 @@ struct BenchOpenLoop {
                     // Closed: a request out on it is lost; an idle connection is opened again.
                     if slots[index].busy { finish(index, status: 0, now: now) } else {
                         shut(&slots[index])
-                        free.removeAll { $0 == index }
-                        if open(&slots[index]) { free.append(index) }
+                        if !open(&slots[index]) { free.removeAll { $0 == index } }
                     }
                     continue
                 }
                 slots[index].input.append(contentsOf: buffer[0..<count])
-                if slots[index].busy, let (status, headEnd, length) = Self.frame(slots[index].input) {
+                if slots[index].busy, let (status, headEnd, length) = BenchFraming.frame(slots[index].input) {
                     finish(index, status: status, headEnd: headEnd, length: length, now: now)
                 }
             }
@@ -143,54 +140,4 @@ struct BenchOpenLoop {
         slot.waitsToWrite = slot.written < slot.output.count
         return true
     }
-
-    /// A whole response at the start of `bytes`: its status, where its head ends (after the blank
-    /// line) and its whole length; nil while incomplete. Bodies framed by Content-Length or chunks.
-    static func frame(_ bytes: [UInt8]) -> (status: Int, headEnd: Int, length: Int)? {
-        guard let blank = bytes.firstRange(of: [13, 10, 13, 10]) else { return nil }
-        let headEnd = blank.upperBound
-        let head = bytes[..<headEnd]
-        // "HTTP/1.1 201 …": the three digits after the first space.
-        guard let space = head.firstIndex(of: 32), space + 3 < headEnd else { return nil }
-        let status = head[(space + 1)...(space + 3)].reduce(0) { $0 * 10 + Int($1) - 48 }
-        if let length = headerValue(head, "content-length").flatMap({ Int(String(decoding: $0, as: UTF8.self)) }) {
-            return bytes.count >= headEnd + length ? (status, headEnd, headEnd + length) : nil
-        }
-        guard hasHeader(head, "transfer-encoding", value: "chunked") else { return (status, headEnd, headEnd) }
-        var position = headEnd
-        while true {
-            guard let lineEnd = bytes[position...].firstRange(of: [13, 10])?.lowerBound,
-                  let size = Int(String(decoding: bytes[position..<lineEnd], as: UTF8.self).split(separator: ";").first ?? "", radix: 16)
-            else { return nil }
-            position = lineEnd + 2 + size + 2
-            guard bytes.count >= position else { return nil }
-            if size == 0 { return (status, headEnd, position) }
-        }
-    }
-
-    /// The value of a header in a response head, trimmed, matched without regard to case.
-    static func headerValue(_ head: ArraySlice<UInt8>, _ name: String) -> ArraySlice<UInt8>? {
-        let wanted = Array("\r\n\(name):".utf8)
-        var position = head.startIndex
-        while let line = head[position...].firstIndex(of: 13) {
-            let start = line
-            guard start + wanted.count <= head.endIndex else { return nil }
-            if zip(head[start..<(start + wanted.count)], wanted).allSatisfy({ Self.lower($0) == $1 }) {
-                var valueStart = start + wanted.count
-                while valueStart < head.endIndex, head[valueStart] == 32 { valueStart += 1 }
-                let valueEnd = head[valueStart...].firstIndex(of: 13) ?? head.endIndex
-                return head[valueStart..<valueEnd]
-            }
-            position = line + 1
-        }
-        return nil
-    }
-
-    static func hasHeader(_ head: ArraySlice<UInt8>, _ name: String, value: String? = nil) -> Bool {
-        guard let found = headerValue(head, name) else { return false }
-        guard let value else { return true }
-        return found.map(lower).starts(with: Array(value.utf8))
-    }
-
-    private static func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
 }

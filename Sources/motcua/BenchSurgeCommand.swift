@@ -138,17 +138,17 @@ enum BenchSurge {
             seconds = closed.seconds
         }
 
-        mutating func add(_ reply: BenchLoad.Reply, lateBy: Double) {
+        mutating func add(status: Int, seconds: Double, retryAfter hasRetryAfter: Bool, lateBy: Double) {
             sent += 1
             if lateBy > 0.1 { late += 1 }
-            switch reply.status {
+            switch status {
             case 201:
                 acknowledged += 1
-                okLatencies.append(reply.seconds)
+                okLatencies.append(seconds)
             case 503, 429:
                 shed += 1
-                shedLatencies.append(reply.seconds)
-                if !reply.headers.lowercased().contains("\r\nretry-after:") { retryAfter = false }
+                shedLatencies.append(seconds)
+                if !hasRetryAfter { retryAfter = false }
             case 0: timedOut += 1
             default: other += 1
             }

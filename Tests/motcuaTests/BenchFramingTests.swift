@@ -2,34 +2,35 @@ import Foundation
 import Testing
 @testable import motcua
 
-/// How the surge's load generator frames replies from bytes (the whole load runs in .ci/smoke).
-@Suite struct BenchOpenLoopTests {
+/// How the bench clients frame replies from bytes (the whole surge runs in .ci/smoke).
+@Suite struct BenchFramingTests {
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
     @Test func framesAReplyByContentLengthOnlyOnceItIsWhole() throws {
         let reply = "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\ncontent-length: 13\r\n\r\n{\"code\":\"X\"}\n"
-        let frame = try #require(BenchOpenLoop.frame(Self.bytes(reply)))
+        let frame = try #require(BenchFraming.frame(Self.bytes(reply)))
         #expect(frame.status == 201)
         #expect(Array(Self.bytes(reply)[frame.headEnd..<frame.length]) == Self.bytes("{\"code\":\"X\"}\n"))
         #expect(frame.length == reply.utf8.count)
-        #expect(BenchOpenLoop.frame(Array(Self.bytes(reply).dropLast())) == nil, "one byte short is not a reply yet")
-        #expect(BenchOpenLoop.frame(Self.bytes("HTTP/1.1 201 Created\r\nContent-Length: 13\r\n")) == nil, "nor is half a head")
+        #expect(BenchFraming.frame(Array(Self.bytes(reply).dropLast())) == nil, "one byte short is not a reply yet")
+        #expect(BenchFraming.frame(Self.bytes("HTTP/1.1 201 Created\r\nContent-Length: 13\r\n")) == nil, "nor is half a head")
     }
 
     @Test func leavesTheNextReplyInPlace() throws {
         let first = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 2\r\n\r\n{}"
-        let frame = try #require(BenchOpenLoop.frame(Self.bytes(first + "HTTP/1.1 201 Created\r\n")))
+        let frame = try #require(BenchFraming.frame(Self.bytes(first + "HTTP/1.1 201 Created\r\n")))
         #expect(frame.status == 503 && frame.length == first.utf8.count)
         let head = Self.bytes(first)[..<frame.headEnd]
-        #expect(BenchOpenLoop.hasHeader(head, "retry-after"))
-        #expect(!BenchOpenLoop.hasHeader(head, "connection", value: "close"))
+        #expect(BenchFraming.hasHeader(head, "retry-after"))
+        #expect(!BenchFraming.hasHeader(head, "connection", value: "close"))
     }
 
     @Test func framesChunkedRepliesAndHeadersInAnyCase() throws {
         let reply = "HTTP/1.1 200 OK\r\nTRANSFER-ENCODING: chunked\r\nConnection: Close\r\n\r\n4\r\nabcd\r\n2;x=y\r\nef\r\n0\r\n\r\n"
-        let frame = try #require(BenchOpenLoop.frame(Self.bytes(reply)))
+        let frame = try #require(BenchFraming.frame(Self.bytes(reply)))
         #expect(frame.status == 200 && frame.length == reply.utf8.count)
-        #expect(BenchOpenLoop.hasHeader(Self.bytes(reply)[..<frame.headEnd], "connection", value: "close"))
-        #expect(BenchOpenLoop.frame(Array(Self.bytes(reply).dropLast(2))) == nil)
+        #expect(BenchFraming.hasHeader(Self.bytes(reply)[..<frame.headEnd], "connection", value: "close"))
+        #expect(BenchFraming.body(Self.bytes(reply), headEnd: frame.headEnd, length: frame.length) == Self.bytes("abcdef"))
+        #expect(BenchFraming.frame(Array(Self.bytes(reply).dropLast(2))) == nil)
     }
 }
