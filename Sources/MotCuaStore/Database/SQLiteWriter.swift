@@ -1,35 +1,208 @@
+import Foundation
 import Logging
 import NIOPosix
 @preconcurrency import SQLiteKit
 
 /// SQLite's one writer: a single connection with a thread of its own, on which each write
-/// transaction's body runs as well.
+/// transaction's body runs as well, and which commits the transactions that queued while it
+/// was busy together (group commit).
 ///
 /// SQLite runs one write transaction at a time, so how long a transaction holds the write lock
 /// bounds every write. Run from the global executor, each statement costs two thread wake-ups
 /// (to SQLite's I/O thread and back), each about a tenth of a millisecond on a small VM; here
 /// the statement is queued behind the body's current step on the same thread and answered there.
-/// Writers queue for the one connection in order, before SQLite sees them, so none waits inside
-/// `busy_timeout` holding a thread.
+///
+/// Each commit writes the pages it changed to the WAL and waits for an fsync; transactions that
+/// queued behind each other run one after another inside one SQLite transaction, each in a
+/// savepoint of its own, and share that commit. None is answered before the shared commit is
+/// durable, and a body that throws is rolled back to its savepoint without touching the others.
 final class SQLiteWriter: Sendable {
+    /// At most this many transactions share a commit: bounds the first one's wait for its answer.
+    static let maxBatch = 32
+
     private let thread: NIOThreadPool
     private let executor: ThreadPoolExecutor
     private let pool: ConnectionPool<SQLiteFileSource>
+    private let queue = WriteQueue()
 
     init(path: String, logger: Logger) {
         thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
         executor = ThreadPoolExecutor(thread)
-        pool = ConnectionPool(source: SQLiteFileSource(path: path, threadPool: thread), maxConnections: 1, logger: logger)
+        pool = ConnectionPool(source: SQLiteFileSource(path: path, threadPool: thread, pragmas: ["PRAGMA temp_store = MEMORY"]), maxConnections: 1, logger: logger)
     }
 
-    func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await withTaskExecutorPreference(executor) { try await pool.withConnection(body) }
+    /// Runs `body` in a write transaction (perhaps shared with others queued at the same time):
+    /// returns once the transaction is committed, throws if the body threw or the commit failed.
+    func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withCheckedThrowingContinuation { continuation in
+            let startDrain = queue.append(PendingTransaction(body: body, continuation: continuation))
+            if startDrain { Task(executorPreference: executor) { await self.drain() } }
+        }
     }
+
+    /// Runs batches until the queue is empty; only one drain runs at a time.
+    private func drain() async {
+        while let batch = queue.takeBatch(max: Self.maxBatch) {
+            do {
+                queue.putBack(try await pool.withConnection { db in try await Self.commit(batch, in: db) })
+            } catch let dropped as DroppedTransaction {
+                // Every write of the batch that ran has been answered; the connection was closed.
+                queue.putBack(dropped.untried)
+            } catch {
+                // No connection: none of the batch ran.
+                batch.forEach { $0.fail(error) }
+            }
+        }
+    }
+
+    /// Runs `batch` in one transaction and answers each of its writes, except those not tried
+    /// because the transaction had to be dropped under an earlier one (SQLite rolls back the
+    /// whole transaction on a full disk or an I/O error): those are returned, to run again.
+    /// Throws (a `SpoiledConnection`, so the pool closes it) only when a rollback failed.
+    private static func commit(_ batch: [any PendingWrite], in db: any SQLDatabase) async throws -> [any PendingWrite] {
+        do {
+            try await db.raw("BEGIN IMMEDIATE").run()
+        } catch {
+            batch.forEach { $0.fail(error) }
+            return []
+        }
+        // Alone, a write needs no savepoint: its failure rolls back the transaction.
+        let shared = batch.count > 1
+        var done: [any PendingWrite] = []
+        for (index, write) in batch.enumerated() {
+            do {
+                if shared { try await db.raw("SAVEPOINT write").run() }
+                try await write.run(in: db)
+                if shared { try await db.raw("RELEASE write").run() }
+                done.append(write)
+            } catch {
+                write.fail(error)
+                if shared, await rolledBackToSavepoint(in: db) { continue }
+                let dropped = DatabaseError("rolled back with the transaction it shared, after another write failed: \(error)")
+                done.forEach { $0.fail(dropped) }
+                return try await rollback(in: db, untried: Array(batch[(index + 1)...]))
+            }
+        }
+        do {
+            try await db.raw("COMMIT").run()
+        } catch {
+            done.forEach { $0.fail(error) }
+            return try await rollback(in: db, untried: [])
+        }
+        done.forEach { $0.succeed() }
+        return []
+    }
+
+    /// Undoes the last write alone; false if SQLite has already rolled back everything, or could not.
+    private static func rolledBackToSavepoint(in db: any SQLDatabase) async -> Bool {
+        do {
+            try await db.raw("ROLLBACK TO write").run()
+            try await db.raw("RELEASE write").run()
+            return true
+        } catch {
+            db.logger.warning("a write's savepoint could not be rolled back; its batch is dropped",
+                              metadata: ["error": "\(String(reflecting: error))"])
+            return false
+        }
+    }
+
+    /// Ends the transaction. If ROLLBACK fails (SQLite may have rolled back on its own, or may
+    /// still hold the transaction) the connection is closed, which ends it either way.
+    private static func rollback(in db: any SQLDatabase, untried: [any PendingWrite]) async throws -> [any PendingWrite] {
+        do {
+            try await db.raw("ROLLBACK").run()
+            return untried
+        } catch {
+            db.logger.warning("rollback failed; the writer's connection is closed",
+                              metadata: ["error": "\(String(reflecting: error))"])
+            throw SpoiledConnection(underlying: DroppedTransaction(untried: untried))
+        }
+    }
+
+    /// How many transactions wait, and how many batches have been taken (for tests and metrics).
+    var counts: (waiting: Int, batches: Int) { queue.counts }
 
     func shutdown() async throws {
         try await pool.shutdown()
         try await thread.shutdownGracefully()
+    }
+}
+
+/// A batch's transaction was ended by closing the connection; `untried` did not run.
+struct DroppedTransaction: Error {
+    let untried: [any PendingWrite]
+}
+
+/// A queued transaction, of whatever result type.
+protocol PendingWrite: Sendable {
+    func run(in db: any SQLDatabase) async throws
+    /// Answers with the result of `run`: called only after the commit.
+    func succeed()
+    func fail(_ error: any Error)
+}
+
+/// Its `result` is written by `run` and read by `succeed`, both in the one drain, one after the other.
+final class PendingTransaction<R: Sendable>: PendingWrite, @unchecked Sendable {
+    private let body: @Sendable (any SQLDatabase) async throws -> R
+    private let continuation: CheckedContinuation<R, any Error>
+    private var result: R?
+
+    init(body: @escaping @Sendable (any SQLDatabase) async throws -> R, continuation: CheckedContinuation<R, any Error>) {
+        self.body = body
+        self.continuation = continuation
+    }
+
+    func run(in db: any SQLDatabase) async throws {
+        result = try await body(db)
+    }
+
+    func succeed() {
+        guard let result else { preconditionFailure("a write answered before it ran") }
+        continuation.resume(returning: result)
+    }
+
+    func fail(_ error: any Error) {
+        continuation.resume(throwing: error)
+    }
+}
+
+/// The writes waiting for the writer, and whether a drain is running.
+final class WriteQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [any PendingWrite] = []
+    private var draining = false
+    private var batches = 0
+
+    var counts: (waiting: Int, batches: Int) { lock.withLock { (pending.count, batches) } }
+
+    /// Queues `write`; true when the caller must start a drain.
+    func append(_ write: any PendingWrite) -> Bool {
+        lock.withLock {
+            pending.append(write)
+            defer { draining = true }
+            return !draining
+        }
+    }
+
+    /// Up to `max` writes in arrival order, or nil (and the drain ends) when none wait.
+    func takeBatch(max: Int) -> [any PendingWrite]? {
+        lock.withLock {
+            if pending.isEmpty {
+                draining = false
+                return nil
+            }
+            let batch = Array(pending.prefix(max))
+            pending.removeFirst(batch.count)
+            batches += 1
+            return batch
+        }
+    }
+
+    /// Writes taken but not tried go first again.
+    func putBack(_ writes: [any PendingWrite]) {
+        guard !writes.isEmpty else { return }
+        lock.withLock { pending.insert(contentsOf: writes, at: 0) }
     }
 }
 
