@@ -155,11 +155,13 @@ import Testing
             #expect(try await app.call(.post, "/api/v1/dossiers", as: "citizen", json: counter).status == .forbidden)
             #expect(try await app.call(.post, "/api/v1/dossiers", as: "intake", json: DossierApp.companyApplication).status == .forbidden)
             #expect(try await app.call(.post, "/api/v1/dossiers", as: "otherIntake", json: counter).status == .forbidden)
-            // Validation names the field.
+            // Validation names the field, and refuses before the transaction: no turn on SQLite's one writer.
+            let batches = app.environment.database.writeBatches
             let invalid = try await app.call(.post, "/api/v1/dossiers", as: "citizen",
                                              json: DossierApp.companyApplication.replacingOccurrences(of: "001190012345", with: "003190012345"))
             #expect(invalid.status == .unprocessableContent)
             #expect((invalid.body["errors"] as? [[String: Any]])?.first?["path"] as? String == "applicant.citizenId")
+            #expect(app.environment.database.writeBatches == batches)
 
             // The leader's watch: with a due-soon window wider than the whole first step, it is due soon, held by the intake officer.
             let watch = try await app.call(.get, "/api/v1/agencies/\(People.centre)/deadlines", as: "centreLeader")

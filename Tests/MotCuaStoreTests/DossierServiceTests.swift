@@ -24,6 +24,33 @@ import Testing
         await #expect(throws: StoreError.notFound("dossier \(code)")) { try await service.view(code, by: viewer) }
     }
 
+    @Test func aSubmissionCheckedBeforeItsTransactionIsCheckedAgainIfItsApplicantChanges() async throws {
+        try await TestDatabases.withFresh(.sqlite) { database in
+            try await CatalogueRepositoryTests.seeded(database)
+            let service = DossierService(database: database, calendar: WorkingCalendar(holidays: try CalendarData.bundledHolidays.get()))
+            let valid = Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345", phone: "+84 912 345 678")
+            var submission = try DossierService.Submission(procedureCode: "2.001583", channel: .online, receivingAgency: Self.centre,
+                                                           applicant: valid).validated()
+            // Checked and normalised outside any transaction.
+            #expect(submission.checkedForYear != nil && submission.applicant.phone == "0912345678")
+            #expect(throws: ValidationError.self) {
+                try DossierService.Submission(procedureCode: "2.001583", channel: .online, receivingAgency: Self.centre,
+                                              applicant: Applicant(fullName: "Trần Thị Bình", citizenId: "003190012345")).validated()
+            }
+            // Changed after the check: checked again inside, and refused.
+            submission.applicant.citizenId = "003190012345"
+            #expect(submission.checkedForYear == nil)
+            let changed = submission
+            await #expect(throws: ValidationError.self) {
+                try await database.transaction { db in try await service.submit(changed, by: Self.citizen, in: db) }
+            }
+            submission.applicant = valid
+            let checked = try submission.validated()
+            let dossier = try await database.transaction { db in try await service.submit(checked, by: Self.citizen, in: db) }
+            #expect(dossier.applicant.phone == "0912345678")
+        }
+    }
+
     @Test(arguments: TestDatabases.kinds)
     func lifecycleAndAccess(on kind: DatabaseKind) async throws {
         try await TestDatabases.withFresh(kind) { database in

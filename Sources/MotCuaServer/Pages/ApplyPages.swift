@@ -50,9 +50,10 @@ struct ApplyPages {
             let service = environment.dossiers
             let viewer = caller.viewer
             do {
+                let checked = try submission.validated()
                 let created = try await environment.database.transaction { db -> String in
                     if let previous = try await Idempotency.claim(idempotency, in: db) { return previous.body }
-                    let dossier = try await service.submit(submission, by: viewer, in: db)
+                    let dossier = try await service.submit(checked, by: viewer, in: db)
                     try await Idempotency.complete(idempotency, .init(status: 303, body: dossier.code), in: db)
                     return dossier.code
                 }

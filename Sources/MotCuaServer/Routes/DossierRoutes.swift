@@ -26,8 +26,9 @@ struct DossierRoutes {
             let channel = self.channel.map(Procedure.Channel.init(rawValue:)) ?? .online
             v.require(channel != nil, "channel", "enum", "Một trong: online, counter, post")
             try v.check()
-            return DossierService.Submission(procedureCode: procedureCode!, channel: channel!, receivingAgency: receivingAgency!,
-                                             applicant: applicant!, feeChoices: feeChoices ?? [:], acceptNow: acceptNow ?? false)
+            return try DossierService.Submission(procedureCode: procedureCode!, channel: channel!, receivingAgency: receivingAgency!,
+                                                 applicant: applicant!, feeChoices: feeChoices ?? [:], acceptNow: acceptNow ?? false)
+                .validated()
         }
     }
 

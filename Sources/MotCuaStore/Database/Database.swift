@@ -115,6 +115,9 @@ public final class Database: Sendable {
         }
     }
 
+    /// How many batches SQLite's writer has committed or tried (nil on PostgreSQL): for tests.
+    var writeBatches: Int? { writer?.counts.batches }
+
     /// True when a trivial query answers.
     public func isReachable() async -> Bool {
         do {

@@ -41,7 +41,9 @@ public struct DossierService: Sendable {
         public var procedureCode: String
         public var channel: Procedure.Channel
         public var receivingAgency: String
-        public var applicant: Applicant
+        public var applicant: Applicant {
+            didSet { checkedForYear = nil }
+        }
         public var feeChoices: [String: Int]
         /// At the counter the intake officer usually accepts at once, handing over the receipt.
         public var acceptNow: Bool
@@ -55,6 +57,26 @@ public struct DossierService: Sendable {
             self.feeChoices = feeChoices
             self.acceptNow = acceptNow
         }
+
+        /// The year `applicant` was checked and normalised for by `validated(at:)` (a citizen ID's
+        /// birth year is judged against it); nil until then.
+        private(set) var checkedForYear: Int?
+
+        /// Checks and normalises the applicant before any transaction, so that bad input is refused
+        /// without a turn on SQLite's one writer, and the write lock is not held while checking.
+        public func validated(at now: Date = Date()) throws -> Submission {
+            var checked = self
+            let year = WorkingCalendar.local(now).0.year
+            checked.applicant = try applicant.validated(currentYear: year)
+            checked.checkedForYear = year
+            return checked
+        }
+
+        /// The applicant checked for the year of `now`, checked again only if not yet done for that year.
+        func checkedApplicant(at now: Date) throws -> Applicant {
+            let year = WorkingCalendar.local(now).0.year
+            return checkedForYear == year ? applicant : try applicant.validated(currentYear: year)
+        }
     }
 
     /// A new dossier on the procedure's latest process version, received by `agency`.
@@ -66,7 +88,7 @@ public struct DossierService: Sendable {
 
     /// Submits inside the caller's transaction (which also records an idempotency key).
     public func submit(_ submission: Submission, by viewer: Viewer, at now: Date = Date(), in db: any SQLDatabase) async throws -> StoredDossier {
-        let applicant = try submission.applicant.validated(currentYear: WorkingCalendar.local(now).0.year)
+        let applicant = try submission.checkedApplicant(at: now)
         let agency = submission.receivingAgency
         if viewer.isOfficer, !viewer.agencies.contains(agency) {
             throw DossierError("auth.forbidden", "Cán bộ chỉ nhận hồ sơ cho cơ quan của mình")
