@@ -124,9 +124,7 @@ public struct DossierService: Sendable {
             procedureCode: submission.procedureCode, receivingAgency: agency, provinceCode: provinceCode,
             applicantAccount: applicantAccount, applicant: applicant, state: accepted.state, events: [event, accepted.event],
             currentAgency: accepted.currentAgency, responsibleOfficer: accepted.officer, in: db)
-        try await OutboxRepository.enqueue(code: dossier.code, sequence: 1, event: event, state: state, applicant: applicant,
-                                           channels: notificationChannels, in: db)
-        try await OutboxRepository.enqueue(code: dossier.code, sequence: 2, event: accepted.event, state: accepted.state,
+        try await OutboxRepository.enqueue(code: dossier.code, events: [(1, event, state), (2, accepted.event, accepted.state)],
                                            applicant: applicant, channels: notificationChannels, in: db)
         try await recordFact(of: dossier, after: accepted.event, onlineLevel: procedure.onlineLevel,
                              unsaved: Self.newFact(of: dossier, createdBy: event), in: db)

@@ -22,14 +22,28 @@ public enum OutboxRepository {
     /// Queues the message for the event on every channel the applicant can be reached on.
     static func enqueue(code: String, sequence: Int, event: DossierEvent, state: DossierState, applicant: Applicant,
                         channels: [NotificationChannel], in db: any SQLDatabase) async throws {
-        guard let body = NotificationText.message(code: code, event: event, state: state) else { return }
-        for (channel, recipient) in applicant.recipients(on: channels) {
-            try await db.cached("outbox.enqueue", [code, sequence, channel.rawValue, recipient, body, 0, StoredTime.ms(event.at)]) { db, v in
-                db.insert(into: "notification_outbox")
-                    .columns("dossier_code", "event_sequence", "channel", "recipient", "body", "attempts", "next_attempt_ms").values(v)
-                    .ignoringConflicts(with: ["dossier_code", "event_sequence", "channel"])
-            }.run()
+        try await enqueue(code: code, events: [(sequence, event, state)], applicant: applicant, channels: channels, in: db)
+    }
+
+    /// The same for several events of one dossier, in one statement: each statement is parsed
+    /// again under SQLite's write lock, so a counter intake's two events and their channels cost one.
+    static func enqueue(code: String, events: [(sequence: Int, event: DossierEvent, state: DossierState)], applicant: Applicant,
+                        channels: [NotificationChannel], in db: any SQLDatabase) async throws {
+        let columns = ["dossier_code", "event_sequence", "channel", "recipient", "body", "attempts", "next_attempt_ms"]
+        var values: [any Encodable & Sendable] = []
+        for (sequence, event, state) in events {
+            guard let body = NotificationText.message(code: code, event: event, state: state) else { continue }
+            for (channel, recipient) in applicant.recipients(on: channels) {
+                values += [code, sequence, channel.rawValue, recipient, body, 0, StoredTime.ms(event.at)] as [any Encodable & Sendable]
+            }
         }
+        let rows = values.count / columns.count
+        guard rows > 0 else { return }
+        try await db.cached("outbox.enqueue.\(rows)", values) { db, v in
+            var insert = db.insert(into: "notification_outbox").columns(columns)
+            for row in 0..<rows { insert = insert.values(Array(v[row * columns.count ..< (row + 1) * columns.count])) }
+            return insert.ignoringConflicts(with: ["dossier_code", "event_sequence", "channel"])
+        }.run()
     }
 
     /// Due messages, oldest first, each claimed by one conditional update: of two senders racing
