@@ -5,7 +5,7 @@ import PackageDescription
 // Foundation; the store sees the domain and SQL; the server sees both and HTTP.
 let package = Package(
     name: "MotCua",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "motcua", targets: ["motcua"]),
     ],
