@@ -169,3 +169,25 @@ import Testing
         await #expect(throws: DatabaseError.self) { try await database.transaction { _ in 1 } }
     }
 }
+
+/// Where a body runs: on PostgreSQL, on its connection's event loop, so that each statement's
+/// answer resumes it without waking another thread.
+@Suite struct ConnectionExecutorTests {
+    @Test(arguments: TestDatabases.kinds.filter { $0 == .postgres })
+    func postgresBodiesRunOnTheirConnectionsEventLoop(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            for _ in 0..<3 {
+                let onLoop = try await database.withConnection { db in
+                    _ = try await db.raw("SELECT 1 AS one").all()
+                    return db.eventLoop.inEventLoop
+                }
+                #expect(onLoop)
+                let inTransaction = try await database.transaction { db in
+                    _ = try await db.raw("SELECT 1 AS one").all()
+                    return db.eventLoop.inEventLoop
+                }
+                #expect(inTransaction)
+            }
+        }
+    }
+}

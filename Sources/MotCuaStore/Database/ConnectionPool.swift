@@ -48,7 +48,7 @@ where Source: Sendable, Source.Connection: SQLConnection & Sendable {
     func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let connection = try await acquire()
         do {
-            let result = try await body(connection.sqlDatabase())
+            let result = try await connection.run(body)
             release(connection)
             return result
         } catch let spoiled as SpoiledConnection {
