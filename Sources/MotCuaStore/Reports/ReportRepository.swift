@@ -162,12 +162,13 @@ public struct ReportRepository: Sendable {
 
     /// Every fact in the scope (for officers' reports; the others read rollups).
     func facts(_ scope: ReportScope) async throws -> [DossierFact] {
+        // Decoded once the connection is given back: on PostgreSQL its body runs on a shared event loop.
         try await database.withConnection { db in
             var query = FactRepository.select(db)
             if let officer = scope.officer { query = query.where("officer", .equal, officer) }
             if let agencies = scope.agencies { query = query.where("agency_code", .in, agencies.isEmpty ? [""] : agencies) }
             if let procedures = scope.procedures { query = query.where("procedure_code", .in, procedures.isEmpty ? [""] : procedures) }
-            return try await query.all().map(FactRepository.decode)
-        }
+            return try await query.all()
+        }.map(FactRepository.decode)
     }
 }

@@ -86,7 +86,7 @@ public struct ReportService: Sendable {
 
     /// Per agency, the procedures it receives, by catalogue figure name.
     func catalogueFigures(_ scope: ReportScope) async throws -> [String: [String: [String]]] {
-        try await database.withConnection { db in
+        let rows = try await database.withConnection { db in
             var query = db.select().column(SQLColumn("agency_code", table: "procedure_agencies")).column(SQLColumn("code", table: "procedures"))
                 .column(SQLColumn("document", table: "procedures"))
                 .from("procedure_agencies").join("procedures", on: SQLColumn("code", table: "procedures"), .equal, SQLColumn("procedure_code", table: "procedure_agencies"))
@@ -98,16 +98,19 @@ public struct ReportService: Sendable {
             if let procedures = scope.procedures {
                 query = query.where(SQLColumn("code", table: "procedures"), .in, SQLBind.group(procedures.isEmpty ? [""] : procedures))
             }
-            var out: [String: [String: [String]]] = [:]
-            for row in try await query.all() {
-                let agency = try row.decode(column: "agency_code", as: String.self), code = try row.decode(column: "code", as: String.self)
-                let p = try JSONDecoder().decode(Procedure.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
-                out[agency, default: [:]]["procedures_total", default: []].append(code)
-                if !p.documents.isEmpty, !p.legalBasis.isEmpty { out[agency, default: [:]]["procedures_complete", default: []].append(code) }
-                if p.onlineLevel == .full { out[agency, default: [:]]["procedures_fully_online", default: []].append(code) }
-            }
-            return out
+            return try await query.all()
         }
+        // Decoded once the connection is given back: on PostgreSQL its body runs on an event loop
+        // that other connections share, and thousands of documents would hold it.
+        var out: [String: [String: [String]]] = [:]
+        for row in rows {
+            let agency = try row.decode(column: "agency_code", as: String.self), code = try row.decode(column: "code", as: String.self)
+            let p = try JSONDecoder().decode(Procedure.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
+            out[agency, default: [:]]["procedures_total", default: []].append(code)
+            if !p.documents.isEmpty, !p.legalBasis.isEmpty { out[agency, default: [:]]["procedures_complete", default: []].append(code) }
+            if p.onlineLevel == .full { out[agency, default: [:]]["procedures_fully_online", default: []].append(code) }
+        }
+        return out
     }
 }
 
@@ -117,20 +120,22 @@ extension ReportService {
     public func overdueSteps(_ request: ReportRequest, by viewer: Viewer, now: Date = Date(),
                              limit: Int = 10000) async throws -> [(agency: String, step: Int, count: Int)] {
         let (scope, _) = try await resolve(request, viewer, now: now)
-        return try await database.withConnection { db in
+        let rows = try await database.withConnection { db in
             let open = DossierStatus.allCases.filter { !$0.isFinal && $0 != .resultReady && !$0.stopsTheClock }.map(\.rawValue)
             var query = db.select().columns("current_agency", "state").from("dossiers")
                 .where("status", .in, open).where("step_deadline_ms", .lessThan, StoredTime.ms(now))
             if let agencies = scope.agencies { query = query.where("current_agency", .in, agencies.isEmpty ? [""] : agencies) }
             if let procedures = scope.procedures { query = query.where("procedure_code", .in, procedures.isEmpty ? [""] : procedures) }
             if let officer = scope.officer { query = query.where("responsible_officer", .equal, officer) }
-            var counts: [String: [Int: Int]] = [:]
-            for row in try await query.limit(limit).all() {
-                let state = try JSONDecoder().decode(DossierState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
-                counts[try row.decode(column: "current_agency", as: String.self), default: [:]][(state.stepIndex ?? 0) + 1, default: 0] += 1
-            }
-            return counts.keys.sorted().flatMap { agency in counts[agency]!.keys.sorted().map { (agency, $0, counts[agency]![$0]!) } }
+            return try await query.limit(limit).all()
         }
+        // Decoded once the connection is given back (see `catalogueFigures`).
+        var counts: [String: [Int: Int]] = [:]
+        for row in rows {
+            let state = try JSONDecoder().decode(DossierState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
+            counts[try row.decode(column: "current_agency", as: String.self), default: [:]][(state.stepIndex ?? 0) + 1, default: 0] += 1
+        }
+        return counts.keys.sorted().flatMap { agency in counts[agency]!.keys.sorted().map { (agency, $0, counts[agency]![$0]!) } }
     }
 }
 
