@@ -44,6 +44,10 @@ import Testing
                                                fields.replacingOccurrences(of: "key=form-1", with: "key=form-2")
                                                    .replacingOccurrences(of: "001190012345", with: "001"), cookie: citizen)
             #expect(bad.status == .unprocessableContent && bad.html.contains(#"id="citizenId-error""#))
+            // The first form, sent again after an edit that makes it invalid, still leads to its dossier.
+            let edited = try await PageTests.post(app, "/thu-tuc/2.001583/nop-ho-so",
+                                                  fields.replacingOccurrences(of: "001190012345", with: "001"), cookie: citizen)
+            #expect(edited.status == .seeOther && edited.headers[.location] == location)
 
             // The citizen's page offers the upload and withdrawal; the officer's offers acceptance.
             let mine = try await PageTests.get(app, location, cookie: citizen)

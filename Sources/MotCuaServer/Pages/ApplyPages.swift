@@ -59,6 +59,11 @@ struct ApplyPages {
                 }
                 return PageKit.redirect("/ho-so/\(created)")
             } catch let error as MotCuaCore.ValidationError {
+                // The form was checked before its key: a form already sent under this key (then
+                // edited after going back) leads to the dossier it created, as a plain resend does.
+                if let previous = try await environment.database.withConnection({ db in try await Idempotency.lookup(idempotency, in: db) }) {
+                    return PageKit.redirect("/ho-so/\(previous.body)")
+                }
                 let errors = Dictionary(error.issues.map { ($0.path.replacingOccurrences(of: "applicant.", with: ""), $0.message) },
                                         uniquingKeysWith: { first, _ in first })
                 return try await self.form(request, code: code, caller: caller, values: form, errors: errors, key: key,
