@@ -20,9 +20,13 @@ final class BenchConnection: @unchecked Sendable {
     deinit { if handle >= 0 { close(handle) } }
 
     func send(method: String, path: String, headers: [String: String], body: String? = nil) -> BenchLoad.Reply {
+        send(Self.request(method: method, path: path, headers: headers, body: body))
+    }
+
+    /// Sends a request already built by `request(method:path:headers:body:)` and reads its reply.
+    func send(_ request: [UInt8]) -> BenchLoad.Reply {
         let start = DispatchTime.now()
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
-        let request = Self.request(method: method, path: path, headers: headers, body: body)
         // A connection the server closed while idle fails on first use: one fresh retry.
         for attempt in 0..<2 {
             if handle < 0, !connectNow() { return BenchLoad.Reply(status: 0, seconds: elapsed(), body: "") }

@@ -55,11 +55,7 @@ extension BenchCommand {
                     for multiple in multiples.split(separator: ",").compactMap({ Double($0) }) {
                         usleep(2_000_000)   // let the previous phase drain
                         // Built before the clock starts: the load, not its making, is what is measured.
-                        let requests = (0..<Int(rate * multiple * seconds)).map { index in
-                            BenchConnection.request(method: "POST", path: "/api/v1/dossiers",
-                                                    headers: ["Authorization": "Bearer \(desk.citizens[index % desks])", "Idempotency-Key": UUID().uuidString],
-                                                    body: desk.application(index % desks, counter: false))
-                        }
+                        let requests = (0..<Int(rate * multiple * seconds)).map { Self.submission(desk, $0 % desks) }
                         let load = BenchOpenLoop(rate: rate * multiple, port: serverPort, connections: connections, timeout: Double(timeout))
                         let (outcome, server, client) = measured { load.run(requests) }
                         var result = outcome.result
@@ -93,10 +89,15 @@ extension BenchCommand {
             }
         }
 
+        /// An online submission by desk `index`'s citizen, under a key of its own.
+        static func submission(_ desk: BenchDesk, _ index: Int) -> [UInt8] {
+            BenchConnection.request(method: "POST", path: "/api/v1/dossiers",
+                                    headers: ["Authorization": "Bearer \(desk.citizens[index])", "Idempotency-Key": UUID().uuidString],
+                                    body: desk.application(index, counter: false))
+        }
+
         static func submit(_ desk: BenchDesk, _ index: Int, on connection: BenchConnection, acknowledged: BenchQueue) -> BenchLoad.Reply {
-            let reply = connection.send(method: "POST", path: "/api/v1/dossiers",
-                                        headers: ["Authorization": "Bearer \(desk.citizens[index])", "Idempotency-Key": UUID().uuidString],
-                                        body: desk.application(index, counter: false))
+            let reply = connection.send(Self.submission(desk, index))
             if reply.status == 201, let code = BenchDesk.dossierCode(in: reply.body) { acknowledged.push(code) }
             return reply
         }

@@ -40,9 +40,8 @@ public enum OutboxRepository {
         let rows = values.count / columns.count
         guard rows > 0 else { return }
         try await db.cached("outbox.enqueue.\(rows)", values) { db, v in
-            var insert = db.insert(into: "notification_outbox").columns(columns)
-            for row in 0..<rows { insert = insert.values(Array(v[row * columns.count ..< (row + 1) * columns.count])) }
-            return insert.ignoringConflicts(with: ["dossier_code", "event_sequence", "channel"])
+            v.chunks(of: columns.count).reduce(db.insert(into: "notification_outbox").columns(columns)) { $0.values(Array($1)) }
+                .ignoringConflicts(with: ["dossier_code", "event_sequence", "channel"])
         }.run()
     }
 
