@@ -97,9 +97,3 @@ extension ReportRepository {
                   procedure: try row.decode(column: "procedure_code", as: String.self))
     }
 }
-
-extension Array {
-    func chunks(of size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
-    }
-}

@@ -1,0 +1,6 @@
+/// Consecutive slices of at most `size` elements: rows cut to fit a statement's limit on bound values.
+extension Array {
+    func chunks(of size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
