@@ -26,6 +26,7 @@ where Source: Sendable, Source.Connection: SQLConnection & Sendable {
     }
 
     private let source: Source
+    let statements = PreparedStatements()
     private let maxConnections: Int
     private let logger: Logger
     private let group: any EventLoopGroup
@@ -48,7 +49,7 @@ where Source: Sendable, Source.Connection: SQLConnection & Sendable {
     func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let connection = try await acquire()
         do {
-            let result = try await connection.run(body)
+            let result = try await connection.run(body, statements: statements)
             release(connection)
             return result
         } catch let spoiled as SpoiledConnection {

@@ -115,6 +115,9 @@ public final class Database: Sendable {
         }
     }
 
+    /// After a migration: PostgreSQL's statements are prepared again (see `PreparedStatements`).
+    func schemaChanged() { backend.statements.schemaChanged() }
+
     /// How many batches SQLite's writer has committed or tried (nil on PostgreSQL): for tests.
     var writeBatches: Int? { writer?.counts.batches }
 
@@ -156,31 +159,36 @@ final class Once: @unchecked Sendable {
 
 protocol DatabaseBackend: Sendable {
     func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    /// The pool's names for PostgreSQL's prepared statements.
+    var statements: PreparedStatements { get }
     func shutdown() async throws
 }
 
 protocol SQLConnection: ConnectionPoolItem {
-    func sqlDatabase() -> any SQLDatabase
     /// Runs `body` with this connection, where its statements cost the fewest thread wake-ups.
-    func run<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    func run<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R,
+                          statements: PreparedStatements) async throws -> R
 }
 
 extension SQLiteConnection: SQLConnection {
     func sqlDatabase() -> any SQLDatabase { sql(queryLogLevel: nil) }
 
     /// SQLite's statements run on a thread pool, not on the connection's event loop: nothing to gain there.
-    func run<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    func run<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R,
+                          statements: PreparedStatements) async throws -> R {
         try await body(sqlDatabase())
     }
 }
 
 extension PostgresConnection: SQLConnection {
-    func sqlDatabase() -> any SQLDatabase { sql(queryLogLevel: nil) }
 
     /// On the connection's event loop: each statement's answer arrives on that loop, and from the
     /// global executor the body would wait for two thread wake-ups per statement (there and back).
-    func run<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await withTaskExecutorPreference(EventLoopExecutor.of(eventLoop)) { try await body(sqlDatabase()) }
+    /// Its statements that repeat run prepared, under the pool's names.
+    func run<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R,
+                          statements: PreparedStatements) async throws -> R {
+        let db = PreparingPostgresDatabase(connection: self, base: sql(queryLogLevel: nil), statements: statements)
+        return try await withTaskExecutorPreference(EventLoopExecutor.of(eventLoop)) { try await body(db) }
     }
 }
 

@@ -66,6 +66,7 @@ public struct Migrator: Sendable {
             }
             logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
         }
+        if !pending.isEmpty { database.schemaChanged() }
         return pending
     }
 

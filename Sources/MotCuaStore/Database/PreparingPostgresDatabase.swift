@@ -1,0 +1,78 @@
+import Foundation
+@preconcurrency import PostgresKit
+
+/// PostgresKit's database on one connection, except that statements which repeat run prepared
+/// (see `PreparedStatements`). Everything else, and every value PostgresNIO cannot encode by itself
+/// (a JSON document, an array), goes through PostgresKit as before.
+struct PreparingPostgresDatabase: SQLDatabase {
+    let connection: PostgresConnection
+    let base: any SQLDatabase
+    let statements: PreparedStatements
+
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { base.dialect }
+    var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        base.execute(sql: query, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        let (sql, binds) = serialize(query)
+        guard let (bindings, types) = try Self.encode(binds),
+              let name = statements.name(for: sql, types: types, on: ObjectIdentifier(connection)) else {
+            return try await base.execute(sql: CachedStatement(sql: sql, binds: binds), onRow)
+        }
+        do {
+            try await NamedStatement.$current.withValue(.init(name: name, sql: sql, types: types)) {
+                for try await row in try await connection.execute(NamedStatement(bindings: bindings), logger: logger) {
+                    onRow(row.sql())
+                }
+            }
+        } catch {
+            statements.failed(name, on: ObjectIdentifier(connection))
+            throw error
+        }
+    }
+
+    /// The values as PostgresKit would bind them, with their types; nil when one needs PostgresKit's
+    /// own encoding (documents, arrays), which has no public form.
+    static func encode(_ binds: [any Encodable & Sendable]) throws -> (PostgresBindings, [PostgresDataType])? {
+        var bindings = PostgresBindings(capacity: binds.count)
+        var types: [PostgresDataType] = []
+        types.reserveCapacity(binds.count)
+        for bind in binds {
+            guard try append(bind, to: &bindings, types: &types) else { return nil }
+        }
+        return (bindings, types)
+    }
+
+    private static func append<T: Encodable>(_ value: T, to bindings: inout PostgresBindings,
+                                            types: inout [PostgresDataType]) throws -> Bool {
+        if let optional = value as? any OptionalBind {
+            // PostgresKit binds a present optional as its value.
+            guard let wrapped = optional.wrappedBind else {
+                bindings.appendNull()
+                types.append(.null)
+                return true
+            }
+            return try append(wrapped, to: &bindings, types: &types)
+        } else if let value = value as? any PostgresThrowingDynamicTypeEncodable {
+            try bindings.append(value, context: .default)
+            types.append(value.psqlType)
+        } else {
+            return false
+        }
+        return true
+    }
+}
+
+private protocol OptionalBind {
+    var wrappedBind: (any Encodable)? { get }
+}
+
+extension Optional: OptionalBind where Wrapped: Encodable {
+    fileprivate var wrappedBind: (any Encodable)? { self }
+}
