@@ -25,6 +25,7 @@ extension String: CopyText {
 }
 
 extension Int: CopyText { var copyText: String? { String(self) } }
+extension Int64: CopyText { var copyText: String? { String(self) } }
 extension Bool: CopyText { var copyText: String? { self ? "t" : "f" } }
 extension Optional: CopyText where Wrapped: CopyText { var copyText: String? { self?.copyText ?? nil } }
 
@@ -33,11 +34,16 @@ struct BulkCopyError: Error, CustomStringConvertible {
 }
 
 extension SQLDatabase {
+    /// The PostgreSQL connection that COPY goes to; nil on SQLite.
+    var copyTarget: (any PostgresDatabase)? {
+        (self as? PreparingPostgresDatabase)?.connection ?? self as? any PostgresDatabase
+    }
+
     /// Inserts many rows: with COPY on PostgreSQL, which skips binding each value, and with
     /// multi-row INSERTs elsewhere. Values are strings, integers and booleans, or nil.
     func bulkInsert(into table: String, columns: [String], _ rows: [[any Encodable & Sendable]]) async throws {
         guard !rows.isEmpty else { return }
-        guard let postgres = self as? any PostgresDatabase else {
+        guard let postgres = copyTarget else {
             return try await insertRows(into: table, columns: columns, rows)
         }
         var text = ""

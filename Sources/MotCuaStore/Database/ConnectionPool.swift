@@ -136,6 +136,7 @@ where Source: Sendable, Source.Connection: SQLConnection & Sendable {
 
     /// Closes a connection and gives its place to a waiter, or to nobody.
     private func retire(_ connection: Source.Connection) {
+        statements.forget(ObjectIdentifier(connection))
         guard !connection.isClosed else { return forget() }
         connection.close().whenComplete { result in
             if case .failure(let error) = result {

@@ -10,6 +10,13 @@ import Foundation
 /// time gets a name; each connection then prepares it on first use (PostgresNIO keeps that state
 /// per connection) and later only binds and executes it. As JDBC's driver does, one-off texts
 /// (migrations, ad-hoc reports) stay unnamed, and the number of names is bounded.
+///
+/// Two things differ from unnamed statements. A prepared statement whose result columns change
+/// (`SELECT *` after a column is added, by a migration in another process) fails on that
+/// connection, which then sends the text unnamed; texts with `*` are therefore not prepared.
+/// And a task cancelled while rows arrive gets a `CancellationError`, where PostgresKit's path
+/// waited for the rows; the statement itself has run, and a transaction is rolled back as after
+/// any error.
 final class PreparedStatements: @unchecked Sendable {
     /// What the running statement is: PostgresNIO reads a prepared statement's name, text and
     /// parameter types from its type, synchronously when it is sent, so they travel as a task local.
@@ -19,19 +26,20 @@ final class PreparedStatements: @unchecked Sendable {
         let types: [PostgresDataType]
     }
 
-    /// The same text with other parameter types (a NULL where a value was) is another statement:
-    /// the server fixes the types when it prepares.
+    /// The same text with other parameter types is another statement: the server fixes the types
+    /// when it prepares.
     private struct Key: Hashable {
         let sql: String
         let types: [PostgresDataType]
     }
 
-    /// A name that failed on a connection: PostgresNIO keeps a failed preparation's error for good
-    /// (a statement prepared inside an aborted transaction would fail ever after), so that
-    /// connection sends the text unnamed from then on.
-    private struct Spoiled: Hashable {
-        let connection: ObjectIdentifier
-        let name: String
+    /// What one connection has done with the names.
+    private struct ConnectionState {
+        /// Run there at least once, so prepared there for good.
+        var prepared: Set<String> = []
+        /// Sent unnamed there: PostgresNIO keeps a failed preparation's error for the connection's
+        /// life (a statement prepared inside an aborted transaction would fail ever after).
+        var spoiled: Set<String> = []
     }
 
     /// Executions of a text before it gets a name.
@@ -42,7 +50,7 @@ final class PreparedStatements: @unchecked Sendable {
     private let lock = NSLock()
     private var seen: [String: Int] = [:]
     private var names: [Key: String] = [:]
-    private var spoiled: Set<Spoiled> = []
+    private var connections: [ObjectIdentifier: ConnectionState] = [:]
     private var generation = 0
 
     init(threshold: Int = 2, maxNames: Int = 512, maxLength: Int = 16_384) {
@@ -53,16 +61,17 @@ final class PreparedStatements: @unchecked Sendable {
 
     /// The name to run `sql` with these parameter types on `connection`, or nil to send it unnamed.
     func name(for sql: String, types: [PostgresDataType], on connection: ObjectIdentifier) -> String? {
-        guard sql.utf8.count <= maxLength, Self.isPreparable(sql) else { return nil }
         let key = Key(sql: sql, types: types)
         return lock.withLock {
             if let name = names[key] {
-                return spoiled.contains(Spoiled(connection: connection, name: name)) ? nil : name
+                return connections[connection]?.spoiled.contains(name) == true ? nil : name
             }
             guard names.count < maxNames else { return nil }
             let count = (seen[sql] ?? 0) + 1
             guard count >= threshold else {
-                if seen.count < maxNames * 8 { seen[sql] = count }
+                // Counting starts again once many one-off texts have gone by.
+                if seen.count >= maxNames * 8 { seen.removeAll() }
+                seen[sql] = count
                 return nil
             }
             seen[sql] = nil
@@ -72,15 +81,28 @@ final class PreparedStatements: @unchecked Sendable {
         }
     }
 
-    func failed(_ name: String, on connection: ObjectIdentifier) {
+    func succeeded(_ name: String, on connection: ObjectIdentifier) {
+        lock.withLock { _ = connections[connection, default: ConnectionState()].prepared.insert(name) }
+    }
+
+    /// After a failed execution: the connection stops using the name if its preparation may have
+    /// failed (never run there before) or if its result columns have changed.
+    func failed(_ name: String, on connection: ObjectIdentifier, with error: any Error) {
+        if error is CancellationError { return }
+        let changedColumns = (error as? PSQLError)?.serverInfo?[.sqlState] == "0A000"
         lock.withLock {
-            if spoiled.count >= maxNames * 8 { spoiled.removeAll() }
-            spoiled.insert(Spoiled(connection: connection, name: name))
+            var state = connections[connection, default: ConnectionState()]
+            if changedColumns || !state.prepared.contains(name) { state.spoiled.insert(name) }
+            connections[connection] = state
         }
     }
 
-    /// After a schema change: a prepared `SELECT *` would fail once its table has another column
-    /// ("cached plan must not change result type"), so texts get new names and are prepared again.
+    /// A connection closed: its prepared statements went with it.
+    func forget(_ connection: ObjectIdentifier) {
+        lock.withLock { _ = connections.removeValue(forKey: connection) }
+    }
+
+    /// After a schema change in this process: texts get new names and are prepared again.
     func schemaChanged() {
         lock.withLock {
             names.removeAll()
@@ -89,16 +111,24 @@ final class PreparedStatements: @unchecked Sendable {
         }
     }
 
-    /// Only statements the server can prepare and that are worth it (not DDL, not BEGIN or COMMIT).
+    /// Only statements the server can prepare, that are worth it (not DDL, not BEGIN or COMMIT),
+    /// and whose result columns cannot change under them (no `*`, but `COUNT(*)` is fine).
+    func isPreparable(_ sql: String) -> Bool {
+        sql.utf8.count <= maxLength && Self.isPreparable(sql)
+    }
+
     static func isPreparable(_ sql: String) -> Bool {
         let start = sql.utf8.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }.count
         let word = sql.utf8.dropFirst(start).prefix(6).map { $0 | 0x20 }
-        return ["select", "insert", "update", "delete"].contains { word.elementsEqual($0.utf8) }
-            || word.starts(with: "with ".utf8)
+        guard ["select", "insert", "update", "delete"].contains(where: { word.elementsEqual($0.utf8) })
+            || word.starts(with: "with ".utf8) else { return false }
+        return !sql.utf8.contains(UInt8(ascii: "*")) || !sql.replacingOccurrences(of: "(*)", with: "").utf8.contains(UInt8(ascii: "*"))
     }
 }
 
 /// A statement whose name, text and parameter types are those of the task's current statement.
+/// PostgresNIO 1.33 reads them only inside `execute`, before it first suspends, and when it
+/// reports an error; check again when upgrading it.
 struct NamedStatement: PostgresPreparedStatement {
     typealias Row = PostgresRow
 

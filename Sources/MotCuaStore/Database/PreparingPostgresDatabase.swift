@@ -3,7 +3,7 @@ import Foundation
 
 /// PostgresKit's database on one connection, except that statements which repeat run prepared
 /// (see `PreparedStatements`). Everything else, and every value PostgresNIO cannot encode by itself
-/// (a JSON document, an array), goes through PostgresKit as before.
+/// (a JSON document), goes through PostgresKit as before.
 struct PreparingPostgresDatabase: SQLDatabase {
     let connection: PostgresConnection
     let base: any SQLDatabase
@@ -21,8 +21,9 @@ struct PreparingPostgresDatabase: SQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         let (sql, binds) = serialize(query)
-        guard let (bindings, types) = try Self.encode(binds),
-              let name = statements.name(for: sql, types: types, on: ObjectIdentifier(connection)) else {
+        let id = ObjectIdentifier(connection)
+        guard statements.isPreparable(sql), let (bindings, types) = try Self.encode(binds),
+              let name = statements.name(for: sql, types: types, on: id) else {
             return try await base.execute(sql: CachedStatement(sql: sql, binds: binds), onRow)
         }
         do {
@@ -32,13 +33,14 @@ struct PreparingPostgresDatabase: SQLDatabase {
                 }
             }
         } catch {
-            statements.failed(name, on: ObjectIdentifier(connection))
+            statements.failed(name, on: id, with: error)
             throw error
         }
+        statements.succeeded(name, on: id)
     }
 
-    /// The values as PostgresKit would bind them, with their types; nil when one needs PostgresKit's
-    /// own encoding (documents, arrays), which has no public form.
+    /// The values as PostgresKit binds them, with the types it declares; nil when one needs
+    /// PostgresKit's own encoding (a document), which has no public form.
     static func encode(_ binds: [any Encodable & Sendable]) throws -> (PostgresBindings, [PostgresDataType])? {
         var bindings = PostgresBindings(capacity: binds.count)
         var types: [PostgresDataType] = []
@@ -52,10 +54,12 @@ struct PreparingPostgresDatabase: SQLDatabase {
     private static func append<T: Encodable>(_ value: T, to bindings: inout PostgresBindings,
                                             types: inout [PostgresDataType]) throws -> Bool {
         if let optional = value as? any OptionalBind {
-            // PostgresKit binds a present optional as its value.
             guard let wrapped = optional.wrappedBind else {
+                // PostgresKit declares a NULL with its Swift type's PostgreSQL type (a NULL `Int?`
+                // is a bigint), so that `$1 IS NULL` or `pg_typeof($1)` mean the same both ways.
+                guard let type = optional.wrappedType else { return false }
                 bindings.appendNull()
-                types.append(.null)
+                types.append(type)
                 return true
             }
             return try append(wrapped, to: &bindings, types: &types)
@@ -71,8 +75,10 @@ struct PreparingPostgresDatabase: SQLDatabase {
 
 private protocol OptionalBind {
     var wrappedBind: (any Encodable)? { get }
+    var wrappedType: PostgresDataType? { get }
 }
 
 extension Optional: OptionalBind where Wrapped: Encodable {
     fileprivate var wrappedBind: (any Encodable)? { self }
+    fileprivate var wrappedType: PostgresDataType? { (Wrapped.self as? any PostgresEncodable.Type)?.psqlType }
 }

@@ -53,6 +53,9 @@ public struct Migrator: Sendable {
     public func migrate(logger: Logger) async throws -> [Migration] {
         let pending = try await pending()
         let kind = database.kind
+        var applied = false
+        // Even if a later migration fails, those applied have changed the schema.
+        defer { if applied { database.schemaChanged() } }
         for migration in pending {
             try await database.transaction { db in
                 for statement in migration.statements(for: kind) {
@@ -64,9 +67,9 @@ public struct Migrator: Sendable {
                             SQLBind(now()))
                     .run()
             }
+            applied = true
             logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
         }
-        if !pending.isEmpty { database.schemaChanged() }
         return pending
     }
 

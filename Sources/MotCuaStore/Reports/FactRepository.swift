@@ -141,7 +141,8 @@ public enum FactRepository {
     }
 
     static func select(_ db: any SQLDatabase) -> SQLSelectBuilder {
-        db.select().column("*").from("dossier_facts")
+        // By name, not `*`: a prepared `SELECT *` fails once its table gains a column (see `PreparedStatements`).
+        db.select().columns(columns.map { SQLColumn($0) }).from("dossier_facts")
     }
 
     static func decode(_ row: any SQLRow) throws -> DossierFact {
