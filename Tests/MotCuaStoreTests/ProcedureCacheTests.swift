@@ -43,4 +43,54 @@ import Testing
             await #expect(throws: DossierError.self) { _ = try await submit() }
         }
     }
+
+    /// A change from another process (here, straight SQL) is seen once the held copy is older
+    /// than `recheckAfter`; one made through the catalogue in this process, at once. (The test
+    /// counts its own catalogue writes: other tests write catalogues in this process meanwhile.)
+    @Test(arguments: TestDatabases.kinds)
+    func changesElsewhereAreSeenWithinTheRecheckTime(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await CatalogueRepositoryTests.seeded(database)
+            let clock = TestClock()
+            let cache = ProcedureCache(recheckAfter: .seconds(1), now: { clock.now }, writes: { clock.writes })
+            let name = { try await database.withConnection { db in try #require(try await cache.find("2.001583", in: db)).document.procedure.name } }
+            let stored = try #require(try await CatalogueRepository(database: database).find("2.001583"))
+            let before = try await name()
+            // Another process renames it.
+            var renamed = stored.document.procedure
+            renamed.name = before + " (đã sửa)"
+            let document = try StoredJSON.text(renamed)
+            try await database.withConnection { db in
+                try await db.raw("UPDATE procedures SET document = \(bind: document), version = version + 1 WHERE code = '2.001583'").run()
+            }
+            clock.advance(.milliseconds(900))
+            #expect(try await name() == before)
+            clock.advance(.milliseconds(200))
+            #expect(try await name() == renamed.name)
+            // This process renames it again, through the catalogue: seen at once.
+            var again = renamed
+            again.name = before + " (sửa lần hai)"
+            let procedure = again
+            _ = try await database.transaction { db in
+                try await CatalogueRepository.update(procedure, expectedVersion: stored.version + 1, in: db)
+            }
+            clock.wrote()
+            #expect(try await name() == again.name)
+        }
+    }
+}
+
+/// A clock, and a count of catalogue writes, that the test moves by hand.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var offset: Duration = .zero
+    private let start = ContinuousClock.now
+
+    private var written = 0
+
+    var now: ContinuousClock.Instant { lock.withLock { start + offset } }
+    var writes: Int { lock.withLock { written } }
+
+    func advance(_ by: Duration) { lock.withLock { offset += by } }
+    func wrote() { lock.withLock { written += 1 } }
 }

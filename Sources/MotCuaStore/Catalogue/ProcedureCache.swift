@@ -7,11 +7,19 @@ import SQLKit
 /// version and the latest process version, read in one small query, tell whether the copy
 /// held is still the one stored. A process version never changes once stored, so it is kept
 /// without asking again. One cache per service, so per database.
+///
+/// A copy checked less than `recheckAfter` ago, with no catalogue write in this process since,
+/// is used without asking: under load the check would otherwise be one statement in every
+/// submission and every step (a round trip on PostgreSQL). A change made by another process is
+/// therefore seen within that time (a second by default). One made here is seen at once, except
+/// by a find that checked while the change was being committed: that one holds for that time too.
 final class ProcedureCache: @unchecked Sendable {
     private struct Entry {
         let version: Int
         let latestProcess: Int
         let procedure: StoredProcedure
+        let checkedAt: ContinuousClock.Instant
+        let generation: Int
     }
 
     private struct ProcessKey: Hashable {
@@ -22,6 +30,17 @@ final class ProcedureCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
     private var processes: [ProcessKey: ProcessVersion] = [:]
+    let recheckAfter: Duration
+    let now: @Sendable () -> ContinuousClock.Instant
+    /// Catalogue writes so far in this process (`CatalogueWrites`).
+    let writes: @Sendable () -> Int
+
+    init(recheckAfter: Duration = .seconds(1), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+         writes: @escaping @Sendable () -> Int = { CatalogueWrites.generation }) {
+        self.recheckAfter = recheckAfter
+        self.now = now
+        self.writes = writes
+    }
 
     /// The process version if held, without a query: what a dossier's answer shows.
     func heldProcess(_ code: String, version: Int) -> ProcessVersion? {
@@ -37,6 +56,13 @@ final class ProcedureCache: @unchecked Sendable {
     }
 
     func find(_ code: String, in db: any SQLDatabase) async throws -> StoredProcedure? {
+        // Read before the check, so that a write during the check makes the next find check again.
+        let generation = writes()
+        let checkedAt = now()
+        if let held = lock.withLock({ entries[code] }), held.generation == generation,
+           checkedAt - held.checkedAt < recheckAfter {
+            return held.procedure
+        }
         guard let row = try await db.cached("procedures.versions", [code], { db, v in
             db.select().column("version")
                 .column(SQLRaw("(SELECT MAX(version) FROM process_versions WHERE procedure_code = procedures.code)"), as: "latest")
@@ -44,14 +70,31 @@ final class ProcedureCache: @unchecked Sendable {
         }).first() else { return nil }
         let version = try row.decode(column: "version", as: Int.self)
         let latest = try row.decode(column: "latest", as: Int?.self) ?? 0
-        if let held = lock.withLock({ entries[code] }), held.version == version, held.latestProcess == latest { return held.procedure }
+        if let held = lock.withLock({ entries[code] }), held.version == version, held.latestProcess == latest {
+            lock.withLock {
+                entries[code] = Entry(version: version, latestProcess: latest, procedure: held.procedure,
+                                      checkedAt: checkedAt, generation: generation)
+            }
+            return held.procedure
+        }
         guard let fresh = try await CatalogueRepository.find(code, in: db) else { return nil }
         // Keyed by what was read with it, which a concurrent change may have moved past `version`.
-        let entry = Entry(version: fresh.version, latestProcess: fresh.document.processes.last?.version ?? 0, procedure: fresh)
+        let entry = Entry(version: fresh.version, latestProcess: fresh.document.processes.last?.version ?? 0, procedure: fresh,
+                          checkedAt: checkedAt, generation: generation)
         lock.withLock {
             entries[code] = entry
             for process in fresh.document.processes { processes[ProcessKey(procedure: code, version: process.version)] = process }
         }
         return fresh
     }
+}
+
+/// Counts the catalogue writes of this process, so that cached procedures are checked again at once.
+enum CatalogueWrites {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var count = 0
+
+    static var generation: Int { lock.withLock { count } }
+
+    static func happened() { lock.withLock { count += 1 } }
 }
