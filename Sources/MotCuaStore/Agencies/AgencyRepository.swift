@@ -36,6 +36,7 @@ public struct AgencyRepository: Sendable {
 
     /// Inserts a new agency (version 1) after checking it and what it refers to.
     public static func create(_ agency: Agency, in db: any SQLDatabase) async throws -> VersionedAgency {
+        ReferenceWrites.happened()
         try await check(agency, in: db)
         if try await find(agency.code, in: db) != nil { throw StoreError.duplicate("agency \(agency.code)") }
         try await db.insert(into: "agencies")
@@ -49,6 +50,7 @@ public struct AgencyRepository: Sendable {
 
     /// Replaces an agency if it is still at `expectedVersion`; the code never changes.
     public static func update(_ agency: Agency, expectedVersion: Int, in db: any SQLDatabase) async throws -> VersionedAgency {
+        ReferenceWrites.happened()
         guard let current = try await find(agency.code, in: db) else { throw StoreError.notFound("agency \(agency.code)") }
         guard current.version == expectedVersion else { throw StoreError.staleVersion(current: current.version) }
         try await check(agency, in: db)
@@ -70,6 +72,7 @@ public struct AgencyRepository: Sendable {
     /// Removes an agency created by mistake, at the version read. One that procedures or other
     /// agencies refer to is kept (close it with `validTo` instead), so no reference is ever broken.
     public static func delete(_ code: String, expectedVersion: Int, in db: any SQLDatabase) async throws {
+        ReferenceWrites.happened()
         guard let current = try await find(code, in: db) else { throw StoreError.notFound("agency \(code)") }
         guard current.version == expectedVersion else { throw StoreError.staleVersion(current: current.version) }
         let children = try await db.select().column("code").from("agencies").where("parent_code", .equal, code).limit(1).all()

@@ -243,7 +243,7 @@ public struct CatalogueRepository: Sendable {
     }
 
     static func insertRow(_ procedure: Procedure, version: Int, in db: any SQLDatabase) async throws {
-        CatalogueWrites.happened()
+        ReferenceWrites.happened()
         try await db.insert(into: "procedures")
             .columns("code", "name", "field", "level", "online_level", "status", "search_name", "search_text", "document",
                      "version", "updated_at")
@@ -256,7 +256,7 @@ public struct CatalogueRepository: Sendable {
     }
 
     static func updateRow(_ procedure: Procedure, from version: Int, in db: any SQLDatabase) async throws {
-        CatalogueWrites.happened()
+        ReferenceWrites.happened()
         let updated = try await db.update("procedures")
             .set("name", to: SQLBind(procedure.name)).set("field", to: SQLBind(procedure.field))
             .set("level", to: SQLBind(procedure.level.rawValue)).set("online_level", to: SQLBind(procedure.onlineLevel.rawValue))
@@ -291,7 +291,7 @@ public struct CatalogueRepository: Sendable {
     }
 
     static func insertProcess(_ process: ProcessVersion, of code: String, in db: any SQLDatabase) async throws {
-        CatalogueWrites.happened()
+        ReferenceWrites.happened()
         try await db.insert(into: "process_versions")
             .columns("procedure_code", "version", "valid_from", "steps_count", "budget_centihours", "document", "published_at")
             .values(SQLBind(code), SQLBind(process.version), SQLBind(process.validFrom.description), SQLBind(process.steps.count),

@@ -9,7 +9,7 @@ import SQLKit
 /// without asking again. One cache per service, so per database.
 ///
 /// A copy checked less than `recheckAfter` ago, with no catalogue write in this process since,
-/// is used without asking: under load the check would otherwise be one statement in every
+/// is used without asking, when no catalogue, agency or unit write has happened in this process since: under load the check would otherwise be one statement in every
 /// submission and every step (a round trip on PostgreSQL). A change made by another process is
 /// therefore seen within that time (a second by default). One made here is seen at once, except
 /// by a find that checked while the change was being committed: that one holds for that time too.
@@ -32,11 +32,11 @@ final class ProcedureCache: @unchecked Sendable {
     private var processes: [ProcessKey: ProcessVersion] = [:]
     let recheckAfter: Duration
     let now: @Sendable () -> ContinuousClock.Instant
-    /// Catalogue writes so far in this process (`CatalogueWrites`).
+    /// Reference data writes so far in this process (`ReferenceWrites`).
     let writes: @Sendable () -> Int
 
     init(recheckAfter: Duration = .seconds(1), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
-         writes: @escaping @Sendable () -> Int = { CatalogueWrites.generation }) {
+         writes: @escaping @Sendable () -> Int = { ReferenceWrites.generation }) {
         self.recheckAfter = recheckAfter
         self.now = now
         self.writes = writes
@@ -89,12 +89,3 @@ final class ProcedureCache: @unchecked Sendable {
     }
 }
 
-/// Counts the catalogue writes of this process, so that cached procedures are checked again at once.
-enum CatalogueWrites {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var count = 0
-
-    static var generation: Int { lock.withLock { count } }
-
-    static func happened() { lock.withLock { count += 1 } }
-}

@@ -35,6 +35,7 @@ public struct DossierService: Sendable {
     }
 
     let procedures = ProcedureCache()
+    let agencyProvinces = AgencyProvinces()
 
     /// What a submission carries besides the applicant.
     public struct Submission: Sendable {
@@ -101,7 +102,7 @@ public struct DossierService: Sendable {
             throw DossierError("dossier.channel_not_accepted", "Thủ tục không nhận hồ sơ qua kênh \(submission.channel.rawValue)")
         }
         guard procedure.receivingAgencies.contains(agency),
-              let provinceCode = try await Self.provinceCode(ofAgency: agency, in: db)
+              let provinceCode = try await agencyProvinces.province(of: agency, in: db)
         else { throw DossierError("dossier.agency_not_receiving", "Cơ quan \(agency) không tiếp nhận thủ tục này") }
         let context = DossierContext(process: process, timeLimit: procedure.timeLimit, calendar: calendar, policy: policy)
         var (state, event) = try DossierMachine.submit(channel: submission.channel, by: viewer.actor, at: now, context: context)
@@ -317,17 +318,4 @@ public struct DossierService: Sendable {
         }
     }
 
-    /// The province of the agency's unit (its first two digits when the unit is not in the
-    /// register); nil when there is no such agency.
-    static func provinceCode(ofAgency agency: String, in db: any SQLDatabase) async throws -> String? {
-        guard let row = try await db.cached("agencies.province", [agency], { db, v in
-            db.select().column(SQLColumn("unit_code", table: "agencies")).column(SQLColumn("province_code", table: "admin_units"))
-                .from("agencies")
-                .join("admin_units", method: SQLJoinMethod.left,
-                      on: SQLBinaryExpression(SQLBinaryExpression(SQLColumn("scheme", table: "admin_units"), .equal, SQLColumn("unit_scheme", table: "agencies")),
-                                              .and, SQLBinaryExpression(SQLColumn("code", table: "admin_units"), .equal, SQLColumn("unit_code", table: "agencies"))))
-                .where(SQLColumn("code", table: "agencies"), .equal, v[0]).limit(1)
-        }).first() else { return nil }
-        return try row.decode(column: "province_code", as: String?.self) ?? String(try row.decode(column: "unit_code", as: String.self).prefix(2))
-    }
 }
