@@ -50,3 +50,53 @@ import Testing
         }
     }
 }
+
+/// The rules above, wired: writes through the repositories reach the held copies at once.
+@Suite struct ReferenceWritesTests {
+    @Test(arguments: TestDatabases.kinds)
+    func anAgencyMovedThroughItsRepositoryIsSeenByTheNextSubmission(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await CatalogueRepositoryTests.seeded(database)
+            let service = DossierService(database: database, calendar: WorkingCalendar(holidays: try CalendarData.bundledHolidays.get()))
+            let submit = {
+                try await service.submit(procedureCode: "2.001583", channel: .online, receivingAgency: DossierServiceTests.centre,
+                                         applicant: Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345"),
+                                         by: DossierServiceTests.citizen)
+            }
+            let first = try await submit()
+            let stored = try #require(try await AgencyRepository(database: database).find(DossierServiceTests.centre))
+            try await database.withConnection { db in
+                try await db.raw("""
+                    INSERT INTO admin_units (scheme, code, level, name, unit_type, parent_code, province_code, valid_from, valid_to)
+                    SELECT scheme, '99999', level, name, unit_type, NULL, '99', valid_from, valid_to FROM admin_units
+                    WHERE scheme = \(bind: stored.agency.unitScheme.rawValue) AND code = \(bind: stored.agency.unitCode)
+                    """).run()
+            }
+            var moved = stored.agency
+            moved.unitCode = "99999"
+            let agency = moved
+            _ = try await database.transaction { db in try await AgencyRepository.update(agency, expectedVersion: stored.version, in: db) }
+            let second = try await submit()
+            #expect(first.provinceCode != "99" && second.provinceCode == "99")
+        }
+    }
+
+    /// A transaction that wrote reference data counts again when it ends, committed or not, so
+    /// that what was read while it was open is read again.
+    @Test(arguments: TestDatabases.kinds)
+    func aTransactionThatWroteReferenceDataCountsAgainWhenItEnds(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            var before = ReferenceWrites.generation
+            try await database.transaction { _ in ReferenceWrites.happened() }
+            #expect(ReferenceWrites.generation >= before + 2)
+            before = ReferenceWrites.generation
+            await #expect(throws: StoreError.self) {
+                try await database.transaction { _ in
+                    ReferenceWrites.happened()
+                    throw StoreError.notFound("x")
+                }
+            }
+            #expect(ReferenceWrites.generation >= before + 2)
+        }
+    }
+}

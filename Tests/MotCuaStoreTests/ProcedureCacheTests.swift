@@ -78,6 +78,32 @@ import Testing
             #expect(try await name() == again.name)
         }
     }
+
+    /// A step on a dossier of a process version published by another server within the second
+    /// finds that version: the held copy is checked at once.
+    @Test(arguments: TestDatabases.kinds)
+    func aNewerProcessVersionIsFoundAtOnce(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await CatalogueRepositoryTests.seeded(database)
+            let clock = TestClock()
+            // Its own count of writes: the publication below is, to this cache, another server's.
+            let cache = ProcedureCache(recheckAfter: .seconds(1), now: { clock.now }, writes: { clock.writes })
+            let latest = { (version: Int?) in
+                try await database.withConnection { db in
+                    try #require(try await cache.find("2.001583", having: version, in: db)).document.processes.last!.version
+                }
+            }
+            let held = try await latest(nil)
+            let steps = Array(try #require(try await CatalogueRepository(database: database).find("2.001583")).document.processes.last!.steps.dropLast())
+            _ = try await database.transaction { db in
+                try await CatalogueRepository.publish("2.001583", steps: steps, validFrom: CivilDate(year: 2026, month: 3, day: 1)!,
+                                                      note: nil, in: db)
+            }
+            #expect(try await latest(nil) == held)
+            #expect(try await latest(held) == held)
+            #expect(try await latest(held + 1) == held + 1)
+        }
+    }
 }
 
 /// A clock, and a count of catalogue writes, that the test moves by hand.

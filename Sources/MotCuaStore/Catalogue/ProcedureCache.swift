@@ -8,11 +8,12 @@ import SQLKit
 /// held is still the one stored. A process version never changes once stored, so it is kept
 /// without asking again. One cache per service, so per database.
 ///
-/// A copy checked less than `recheckAfter` ago, with no catalogue write in this process since,
-/// is used without asking, when no catalogue, agency or unit write has happened in this process since: under load the check would otherwise be one statement in every
-/// submission and every step (a round trip on PostgreSQL). A change made by another process is
-/// therefore seen within that time (a second by default). One made here is seen at once, except
-/// by a find that checked while the change was being committed: that one holds for that time too.
+/// A copy checked less than `recheckAfter` ago is used without asking, unless reference data
+/// has been written in this process since (`ReferenceWrites`): under load the check would
+/// otherwise be one statement in every submission and every step (a round trip on PostgreSQL).
+/// A change made by another server on the same database is seen within that time (a second by
+/// default): a procedure closed there may take submissions here for that second. A dossier on a
+/// process version newer than the copy's makes it check at once.
 final class ProcedureCache: @unchecked Sendable {
     private struct Entry {
         let version: Int
@@ -55,12 +56,14 @@ final class ProcedureCache: @unchecked Sendable {
         return process
     }
 
-    func find(_ code: String, in db: any SQLDatabase) async throws -> StoredProcedure? {
+    /// The procedure; `having` a process version the copy must hold (a dossier's, which another
+    /// server may have published within the last second), else it is checked at once.
+    func find(_ code: String, having processVersion: Int? = nil, in db: any SQLDatabase) async throws -> StoredProcedure? {
         // Read before the check, so that a write during the check makes the next find check again.
         let generation = writes()
         let checkedAt = now()
         if let held = lock.withLock({ entries[code] }), held.generation == generation,
-           checkedAt - held.checkedAt < recheckAfter {
+           checkedAt - held.checkedAt < recheckAfter, processVersion.map({ $0 <= held.latestProcess }) ?? true {
             return held.procedure
         }
         guard let row = try await db.cached("procedures.versions", [code], { db, v in

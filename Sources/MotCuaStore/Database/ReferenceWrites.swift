@@ -2,7 +2,8 @@ import Foundation
 
 /// Counts this process's writes of reference data (catalogue, agencies, units), so that copies
 /// held in memory for the busy paths (`ProcedureCache`, `AgencyProvinces`) are checked again at
-/// once after one. Writes by another process are seen when a copy's time runs out.
+/// once after one: when it is written, and again when its transaction ends (`settle`), before
+/// its caller hears of it. Writes by another process are seen when a copy's time runs out.
 enum ReferenceWrites {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var count = 0
@@ -10,4 +11,9 @@ enum ReferenceWrites {
     static var generation: Int { lock.withLock { count } }
 
     static func happened() { lock.withLock { count += 1 } }
+
+    /// Called once a transaction has committed or rolled back: if reference data was written
+    /// since `generation` (by it, or by anything else meanwhile), counts once more, so that a copy
+    /// read while the write was not yet committed (or not yet rolled back) is dropped too.
+    static func settle(since generation: Int) { lock.withLock { if count != generation { count += 1 } } }
 }

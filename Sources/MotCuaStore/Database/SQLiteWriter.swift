@@ -71,6 +71,8 @@ final class SQLiteWriter: Sendable {
         // Alone, a write needs no savepoint: its failure rolls back the transaction.
         let shared = batch.count > 1
         var done: [any PendingWrite] = []
+        // Reference data written in this batch is counted again before anyone is answered.
+        let generation = ReferenceWrites.generation
         for (index, write) in batch.enumerated() {
             do {
                 if shared { try await db.raw("SAVEPOINT write").run() }
@@ -81,6 +83,7 @@ final class SQLiteWriter: Sendable {
                 write.fail(error)
                 if shared, await rolledBackToSavepoint(in: db) { continue }
                 let dropped = DatabaseError("rolled back with the transaction it shared, after another write failed: \(error)")
+                ReferenceWrites.settle(since: generation)
                 done.forEach { $0.fail(dropped) }
                 return try await rollback(in: db, untried: Array(batch[(index + 1)...]))
             }
@@ -88,9 +91,11 @@ final class SQLiteWriter: Sendable {
         do {
             try await db.raw("COMMIT").run()
         } catch {
+            ReferenceWrites.settle(since: generation)
             done.forEach { $0.fail(error) }
             return try await rollback(in: db, untried: [])
         }
+        ReferenceWrites.settle(since: generation)
         done.forEach { $0.succeed() }
         return []
     }

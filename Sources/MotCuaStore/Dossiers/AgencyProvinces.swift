@@ -2,8 +2,10 @@ import Foundation
 import SQLKit
 
 /// The province of each receiving agency, which every submission records. Held for a second, and
-/// until the next agency or unit write in this process (`ReferenceWrites`), as `ProcedureCache`
-/// holds procedures: otherwise one statement more in every submission.
+/// until the next reference data write in this process (`ReferenceWrites`), as `ProcedureCache`
+/// holds procedures: otherwise one statement more in every submission. An agency moved to
+/// another province by another server is seen here within that second; a dossier submitted
+/// here meanwhile keeps the old province in its record.
 final class AgencyProvinces: @unchecked Sendable {
     private struct Entry {
         let province: String?

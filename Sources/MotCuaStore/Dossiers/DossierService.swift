@@ -160,7 +160,7 @@ public struct DossierService: Sendable {
         if viewer.isOfficer, !viewer.agencies.contains(dossier.currentAgency) {
             throw DossierError("auth.forbidden", "Hồ sơ đang ở cơ quan khác")
         }
-        guard let procedure = try await procedures.find(dossier.procedureCode, in: db),
+        guard let procedure = try await procedures.find(dossier.procedureCode, having: dossier.processVersion, in: db),
               let process = procedure.document.processes.first(where: { $0.version == dossier.processVersion })
         else { throw StoreError.notFound("process \(dossier.procedureCode) v\(dossier.processVersion)") }
         let context = DossierContext(process: process, timeLimit: procedure.document.procedure.timeLimit, calendar: calendar, policy: policy)

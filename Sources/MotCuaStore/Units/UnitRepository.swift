@@ -28,9 +28,8 @@ public struct UnitRepository: Sendable {
     /// Returns how many units were written.
     @discardableResult
     public func importUnits(_ units: [AdministrativeUnit]) async throws -> Int {
-        // Counted once committed, so that no copy read during the import outlives it.
-        defer { ReferenceWrites.happened() }
-        return try await database.transaction { db in
+        try await database.transaction { db in
+            ReferenceWrites.happened()
             for batch in stride(from: 0, to: units.count, by: Self.batchSize).map({ units[$0..<min($0 + Self.batchSize, units.count)] }) {
                 var insert = db.insert(into: "admin_units")
                     .columns("scheme", "code", "level", "name", "unit_type", "parent_code", "province_code", "valid_from", "valid_to")
