@@ -9,9 +9,7 @@ import Testing
 @Suite struct AgencyProvincesTests {
     @Test(arguments: TestDatabases.kinds)
     func aMoveElsewhereIsSeenWithinTheHoldingTime(on kind: DatabaseKind) async throws {
-        try await TestDatabases.withFresh(kind) { database in
-            try await CatalogueRepositoryTests.seeded(database)
-            let clock = TestClock()
+        try await TestClock.withSeededDatabase(kind) { database, clock in
             let provinces = AgencyProvinces(keepFor: .seconds(1), now: { clock.now }, writes: { clock.writes })
             let agency = DossierServiceTests.centre
             let province = { try await database.withConnection { db in try await provinces.province(of: agency, in: db) } }

@@ -49,9 +49,7 @@ import Testing
     /// counts its own catalogue writes: other tests write catalogues in this process meanwhile.)
     @Test(arguments: TestDatabases.kinds)
     func changesElsewhereAreSeenWithinTheRecheckTime(on kind: DatabaseKind) async throws {
-        try await TestDatabases.withFresh(kind) { database in
-            try await CatalogueRepositoryTests.seeded(database)
-            let clock = TestClock()
+        try await TestClock.withSeededDatabase(kind) { database, clock in
             let cache = ProcedureCache(recheckAfter: .seconds(1), now: { clock.now }, writes: { clock.writes })
             let name = { try await database.withConnection { db in try #require(try await cache.find("2.001583", in: db)).document.procedure.name } }
             let stored = try #require(try await CatalogueRepository(database: database).find("2.001583"))
@@ -83,9 +81,7 @@ import Testing
     /// finds that version: the held copy is checked at once.
     @Test(arguments: TestDatabases.kinds)
     func aNewerProcessVersionIsFoundAtOnce(on kind: DatabaseKind) async throws {
-        try await TestDatabases.withFresh(kind) { database in
-            try await CatalogueRepositoryTests.seeded(database)
-            let clock = TestClock()
+        try await TestClock.withSeededDatabase(kind) { database, clock in
             // Its own count of writes: the publication below is, to this cache, another server's.
             let cache = ProcedureCache(recheckAfter: .seconds(1), now: { clock.now }, writes: { clock.writes })
             let latest = { (version: Int?) in
@@ -119,4 +115,14 @@ final class TestClock: @unchecked Sendable {
 
     func advance(_ by: Duration) { lock.withLock { offset += by } }
     func wrote() { lock.withLock { written += 1 } }
+}
+
+extension TestClock {
+    /// A fresh database with the demo catalogue, and a clock for the copies held of it.
+    static func withSeededDatabase(_ kind: DatabaseKind, _ body: (Database, TestClock) async throws -> Void) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await CatalogueRepositoryTests.seeded(database)
+            try await body(database, TestClock())
+        }
+    }
 }

@@ -9,7 +9,7 @@ import SQLKit
 /// without asking again. One cache per service, so per database.
 ///
 /// A copy checked less than `recheckAfter` ago is used without asking, unless reference data
-/// has been written in this process since (`ReferenceWrites`): under load the check would
+/// has been written in this process since (`HoldingRule`): under load the check would
 /// otherwise be one statement in every submission and every step (a round trip on PostgreSQL).
 /// A change made by another server on the same database is seen within that time (a second by
 /// default): a procedure closed there may take submissions here for that second. A dossier on a
@@ -19,8 +19,7 @@ final class ProcedureCache: @unchecked Sendable {
         let version: Int
         let latestProcess: Int
         let procedure: StoredProcedure
-        let checkedAt: ContinuousClock.Instant
-        let generation: Int
+        let checked: HoldingRule.Stamp
     }
 
     private struct ProcessKey: Hashable {
@@ -31,16 +30,11 @@ final class ProcedureCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
     private var processes: [ProcessKey: ProcessVersion] = [:]
-    let recheckAfter: Duration
-    let now: @Sendable () -> ContinuousClock.Instant
-    /// Reference data writes so far in this process (`ReferenceWrites`).
-    let writes: @Sendable () -> Int
+    let rule: HoldingRule
 
     init(recheckAfter: Duration = .seconds(1), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
          writes: @escaping @Sendable () -> Int = { ReferenceWrites.generation }) {
-        self.recheckAfter = recheckAfter
-        self.now = now
-        self.writes = writes
+        rule = HoldingRule(keepFor: recheckAfter, now: now, writes: writes)
     }
 
     /// The process version if held, without a query: what a dossier's answer shows.
@@ -59,11 +53,9 @@ final class ProcedureCache: @unchecked Sendable {
     /// The procedure; `having` a process version the copy must hold (a dossier's, which another
     /// server may have published within the last second), else it is checked at once.
     func find(_ code: String, having processVersion: Int? = nil, in db: any SQLDatabase) async throws -> StoredProcedure? {
-        // Read before the check, so that a write during the check makes the next find check again.
-        let generation = writes()
-        let checkedAt = now()
-        if let held = lock.withLock({ entries[code] }), held.generation == generation,
-           checkedAt - held.checkedAt < recheckAfter, processVersion.map({ $0 <= held.latestProcess }) ?? true {
+        let stamp = rule.stamp()
+        if let held = lock.withLock({ entries[code] }), rule.holds(held.checked, at: stamp),
+           processVersion.map({ $0 <= held.latestProcess }) ?? true {
             return held.procedure
         }
         guard let row = try await db.cached("procedures.versions", [code], { db, v in
@@ -74,16 +66,13 @@ final class ProcedureCache: @unchecked Sendable {
         let version = try row.decode(column: "version", as: Int.self)
         let latest = try row.decode(column: "latest", as: Int?.self) ?? 0
         if let held = lock.withLock({ entries[code] }), held.version == version, held.latestProcess == latest {
-            lock.withLock {
-                entries[code] = Entry(version: version, latestProcess: latest, procedure: held.procedure,
-                                      checkedAt: checkedAt, generation: generation)
-            }
+            lock.withLock { entries[code] = Entry(version: version, latestProcess: latest, procedure: held.procedure, checked: stamp) }
             return held.procedure
         }
         guard let fresh = try await CatalogueRepository.find(code, in: db) else { return nil }
         // Keyed by what was read with it, which a concurrent change may have moved past `version`.
         let entry = Entry(version: fresh.version, latestProcess: fresh.document.processes.last?.version ?? 0, procedure: fresh,
-                          checkedAt: checkedAt, generation: generation)
+                          checked: stamp)
         lock.withLock {
             entries[code] = entry
             for process in fresh.document.processes { processes[ProcessKey(procedure: code, version: process.version)] = process }

@@ -35,9 +35,7 @@ struct BulkCopyError: Error, CustomStringConvertible {
 
 extension SQLDatabase {
     /// The PostgreSQL connection that COPY goes to; nil on SQLite.
-    var copyTarget: (any PostgresDatabase)? {
-        (self as? PreparingPostgresDatabase)?.connection ?? self as? any PostgresDatabase
-    }
+    var copyTarget: (any PostgresDatabase)? { self as? any PostgresDatabase }
 
     /// Inserts many rows: with COPY on PostgreSQL, which skips binding each value, and with
     /// multi-row INSERTs elsewhere. Values are strings, integers and booleans, or nil.

@@ -173,17 +173,14 @@ protocol SQLConnection: ConnectionPoolItem {
 }
 
 extension SQLiteConnection: SQLConnection {
-    func sqlDatabase() -> any SQLDatabase { sql(queryLogLevel: nil) }
-
     /// SQLite's statements run on a thread pool, not on the connection's event loop: nothing to gain there.
     func run<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R,
                           statements: PreparedStatements) async throws -> R {
-        try await body(sqlDatabase())
+        try await body(sql(queryLogLevel: nil))
     }
 }
 
 extension PostgresConnection: SQLConnection {
-
     /// On the connection's event loop: each statement's answer arrives on that loop, and from the
     /// global executor the body would wait for two thread wake-ups per statement (there and back).
     /// Its statements that repeat run prepared, under the pool's names.

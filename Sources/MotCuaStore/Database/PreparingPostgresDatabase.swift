@@ -3,8 +3,9 @@ import Foundation
 
 /// PostgresKit's database on one connection, except that statements which repeat run prepared
 /// (see `PreparedStatements`). Everything else, and every value PostgresNIO cannot encode by itself
-/// (a JSON document), goes through PostgresKit as before.
-struct PreparingPostgresDatabase: SQLDatabase {
+/// (a JSON document), goes through PostgresKit as before. It is also the connection's
+/// `PostgresDatabase`, for what only PostgreSQL does (COPY).
+struct PreparingPostgresDatabase: SQLDatabase, PostgresDatabase {
     let connection: PostgresConnection
     let base: any SQLDatabase
     let statements: PreparedStatements
@@ -17,6 +18,14 @@ struct PreparingPostgresDatabase: SQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
         base.execute(sql: query, onRow)
+    }
+
+    func send(_ request: any PostgresRequest, logger: Logger) -> EventLoopFuture<Void> {
+        connection.send(request, logger: logger)
+    }
+
+    func withConnection<T>(_ closure: @escaping (PostgresConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        closure(connection)
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {

@@ -17,3 +17,26 @@ enum ReferenceWrites {
     /// read while the write was not yet committed (or not yet rolled back) is dropped too.
     static func settle(since generation: Int) { lock.withLock { if count != generation { count += 1 } } }
 }
+
+/// How long a copy of reference data is used without asking the database again: for `keepFor`,
+/// and only while this process has written no reference data (`ReferenceWrites`). The clock and
+/// the count can be replaced in tests.
+struct HoldingRule: Sendable {
+    /// When a copy was read, and the count of writes then.
+    struct Stamp {
+        let at: ContinuousClock.Instant
+        let generation: Int
+    }
+
+    let keepFor: Duration
+    let now: @Sendable () -> ContinuousClock.Instant
+    let writes: @Sendable () -> Int
+
+    /// Taken before the read, so that a write during the read makes the next use read again.
+    func stamp() -> Stamp { Stamp(at: now(), generation: writes()) }
+
+    /// Whether a copy read at `held` may still be used at `current`.
+    func holds(_ held: Stamp, at current: Stamp) -> Bool {
+        held.generation == current.generation && current.at - held.at < keepFor
+    }
+}

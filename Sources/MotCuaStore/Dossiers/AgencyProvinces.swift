@@ -9,32 +9,25 @@ import SQLKit
 final class AgencyProvinces: @unchecked Sendable {
     private struct Entry {
         let province: String?
-        let readAt: ContinuousClock.Instant
-        let generation: Int
+        let read: HoldingRule.Stamp
     }
 
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
-    let keepFor: Duration
-    let now: @Sendable () -> ContinuousClock.Instant
-    let writes: @Sendable () -> Int
+    let rule: HoldingRule
 
     init(keepFor: Duration = .seconds(1), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
          writes: @escaping @Sendable () -> Int = { ReferenceWrites.generation }) {
-        self.keepFor = keepFor
-        self.now = now
-        self.writes = writes
+        rule = HoldingRule(keepFor: keepFor, now: now, writes: writes)
     }
 
     /// The province of the agency's unit (its first two digits when the unit is not in the
     /// register); nil when there is no such agency.
     func province(of agency: String, in db: any SQLDatabase) async throws -> String? {
-        let generation = writes(), readAt = now()
-        if let held = lock.withLock({ entries[agency] }), held.generation == generation, readAt - held.readAt < keepFor {
-            return held.province
-        }
+        let stamp = rule.stamp()
+        if let held = lock.withLock({ entries[agency] }), rule.holds(held.read, at: stamp) { return held.province }
         let province = try await Self.read(agency, in: db)
-        lock.withLock { entries[agency] = Entry(province: province, readAt: readAt, generation: generation) }
+        lock.withLock { entries[agency] = Entry(province: province, read: stamp) }
         return province
     }
 
