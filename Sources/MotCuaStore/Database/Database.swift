@@ -50,14 +50,22 @@ public final class Database: Sendable {
     private let backend: any DatabaseBackend
     /// Only for SQLite: the one connection that writes transactions (see `SQLiteWriter`).
     private let writer: SQLiteWriter?
+    /// Only for SQLite: the threads the pooled readers' bodies run on.
+    private let readerThreads: NIOThreadPool?
     let logger: Logger
 
     public static func open(_ location: DatabaseLocation, logger: Logger, maxConnections: Int = 4) throws -> Database {
         let backend: any DatabaseBackend
         var writer: SQLiteWriter?
+        var readerThreads: NIOThreadPool?
         switch location {
         case .sqlite(let path):
-            backend = ConnectionPool(source: SQLiteFileSource(path: path), maxConnections: maxConnections, logger: logger)
+            // Each reader's statements block its thread: the readers get threads of their own.
+            let threads = NIOThreadPool(numberOfThreads: max(1, maxConnections))
+            threads.start()
+            readerThreads = threads
+            let source = SQLiteFileSource(path: path, executor: ThreadPoolExecutor(threads))
+            backend = ConnectionPool(source: source, maxConnections: maxConnections, logger: logger)
             writer = SQLiteWriter(path: path, logger: logger)
         case .postgres(let url):
             let configuration: SQLPostgresConfiguration
@@ -69,14 +77,17 @@ public final class Database: Sendable {
             backend = ConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnections: maxConnections, logger: logger)
         }
-        return Database(kind: location.kind, location: location, backend: backend, writer: writer, logger: logger)
+        return Database(kind: location.kind, location: location, backend: backend, writer: writer,
+                        readerThreads: readerThreads, logger: logger)
     }
 
-    private init(kind: DatabaseKind, location: DatabaseLocation, backend: any DatabaseBackend, writer: SQLiteWriter?, logger: Logger) {
+    private init(kind: DatabaseKind, location: DatabaseLocation, backend: any DatabaseBackend, writer: SQLiteWriter?,
+                 readerThreads: NIOThreadPool?, logger: Logger) {
         self.kind = kind
         self.location = location
         self.backend = backend
         self.writer = writer
+        self.readerThreads = readerThreads
         self.logger = logger
     }
 
@@ -117,8 +128,12 @@ public final class Database: Sendable {
         }
     }
 
-    /// After a migration: PostgreSQL's statements are prepared again (see `PreparedStatements`).
-    func schemaChanged() { backend.statements.schemaChanged() }
+    /// After a migration: PostgreSQL's statements are prepared again (see `PreparedStatements`), and
+    /// SQLite's kept statements read their column names again.
+    func schemaChanged() {
+        backend.statements.schemaChanged()
+        writer?.schemaChanged()
+    }
 
     /// How many batches SQLite's writer has committed or tried (nil on PostgreSQL): for tests.
     var writeBatches: Int? { writer?.counts.batches }
@@ -140,6 +155,7 @@ public final class Database: Sendable {
         guard closed.setOnce() else { return }
         try await backend.shutdown()
         try await writer?.shutdown()
+        try await readerThreads?.shutdownGracefully()
     }
 
     private let closed = Once()
@@ -172,14 +188,6 @@ protocol SQLConnection: ConnectionPoolItem {
                           statements: PreparedStatements) async throws -> R
 }
 
-extension SQLiteConnection: SQLConnection {
-    /// SQLite's statements run on a thread pool, not on the connection's event loop: nothing to gain there.
-    func run<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R,
-                          statements: PreparedStatements) async throws -> R {
-        try await body(sql(queryLogLevel: nil))
-    }
-}
-
 extension PostgresConnection: SQLConnection {
     /// On the connection's event loop: each statement's answer arrives on that loop, and from the
     /// global executor the body would wait for two thread wake-ups per statement (there and back).
@@ -188,34 +196,5 @@ extension PostgresConnection: SQLConnection {
                           statements: PreparedStatements) async throws -> R {
         let db = PreparingPostgresDatabase(connection: self, base: sql(queryLogLevel: nil), statements: statements)
         return try await withTaskExecutorPreference(EventLoopExecutor.of(eventLoop)) { try await body(db) }
-    }
-}
-
-/// Opens SQLite files the way MotCua needs them: WAL so readers never wait for a writer, a busy
-/// timeout so writers queue, foreign keys on, and full fsync so an acknowledged write survives a crash.
-struct SQLiteFileSource: ConnectionPoolSource, Sendable {
-    let path: String
-    var threadPool: NIOThreadPool = .singleton
-    /// Set on the writer's connection, whose transactions share commits in savepoints: each page a
-    /// savepoint changes is copied to a sub-journal first, which by default spills to a temporary
-    /// file (a fifth of the writer's time in an intake profile). Readers keep the default, so a
-    /// large report's sort may still spill to disk instead of memory.
-    var pragmas: [String] = []
-
-    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
-        eventLoop.makeFutureWithTask {
-            let connection = try await SQLiteConnection.open(
-                storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
-            do {
-                for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL",
-                               "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] + pragmas {
-                    _ = try await connection.query(pragma)
-                }
-            } catch {
-                try? await connection.close()
-                throw error
-            }
-            return connection
-        }
     }
 }

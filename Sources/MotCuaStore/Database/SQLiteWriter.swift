@@ -8,9 +8,8 @@ import NIOPosix
 /// was busy together (group commit).
 ///
 /// SQLite runs one write transaction at a time, so how long a transaction holds the write lock
-/// bounds every write. Run from the global executor, each statement costs two thread wake-ups
-/// (to SQLite's I/O thread and back), each about a tenth of a millisecond on a small VM; here
-/// the statement is queued behind the body's current step on the same thread and answered there.
+/// bounds every write. The bodies run on the writer's thread and their statements run there
+/// at once (see `SQLiteHandle`), with no thread wake-up between them.
 ///
 /// Each commit writes the pages it changed to the WAL and waits for an fsync; transactions that
 /// queued behind each other run one after another inside one SQLite transaction, each in a
@@ -29,7 +28,8 @@ final class SQLiteWriter: Sendable {
         thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
         executor = ThreadPoolExecutor(thread)
-        let source = SQLiteFileSource(path: path, threadPool: thread, pragmas: ["PRAGMA temp_store = MEMORY"])
+        // No executor: the drain already runs its bodies on the writer's thread.
+        let source = SQLiteFileSource(path: path, pragmas: ["PRAGMA temp_store = MEMORY"])
         pool = ConnectionPool(source: source, maxConnections: 1, logger: logger)
     }
 
@@ -125,6 +125,9 @@ final class SQLiteWriter: Sendable {
             throw SpoiledConnection(underlying: DroppedTransaction(untried: untried))
         }
     }
+
+    /// After a migration (see `Database.schemaChanged`).
+    func schemaChanged() { pool.statements.schemaChanged() }
 
     /// How many transactions wait, and how many batches have been taken (for tests and metrics).
     var counts: (waiting: Int, batches: Int) { queue.counts }
