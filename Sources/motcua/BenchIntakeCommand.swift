@@ -29,7 +29,7 @@ extension BenchCommand {
                 let reference: BenchWrites.Reference
                 switch location {
                 case .postgres(let url): reference = try BenchWrites.pgbench(url: url, clients: clients, seconds: self.seconds, scale: scale)
-                case .sqlite(let path): reference = try await BenchWrites.sqliteInsertLoop(path: path + ".reference", seconds: seconds)
+                case .sqlite(let path): reference = try BenchWrites.sqliteInsertLoop(path: path + ".reference", seconds: seconds)
                 }
                 let online = (0..<clients).map { _ in BenchQueue() }
                 let (intake, processing) = try await BenchLoad.withServer(arguments: flags, port: serverPort) { _ in

@@ -68,23 +68,11 @@ enum BenchWrites {
         return Reference(name: "pgbench TPC-B", perSecond: tps, latencies: latencies)
     }
 
-    /// The SQLite reference: one writer inserting one row per transaction, in WAL mode with the
-    /// same durability as MotCua (`synchronous = FULL`), for `seconds`.
-    static func sqliteInsertLoop(path: String, seconds: Double) async throws -> Reference {
-        let database = try Database.open(.sqlite(path: path), logger: Bench.quietLogger)
-        try await database.withConnection { try await $0.raw("CREATE TABLE bench_reference (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").run() }
-        let body = String(repeating: "Hồ sơ tham chiếu ", count: 12)
-        var latencies: [Double] = []
+    /// The SQLite reference (see `SQLiteInsertLoop`), for `seconds`.
+    static func sqliteInsertLoop(path: String, seconds: Double) throws -> Reference {
         let start = ContinuousClock.now
-        while Bench.seconds(since: start) < seconds {
-            let began = ContinuousClock.now
-            try await database.transaction { db in
-                try await db.insert(into: "bench_reference").columns("body").values(SQLBind(body)).run()
-            }
-            latencies.append(Bench.seconds(since: began))
-        }
+        let latencies = try SQLiteInsertLoop.run(path: path, seconds: seconds)
         let elapsed = Bench.seconds(since: start)
-        try await database.close()
         return Reference(name: "SQLite one-row insert loop", perSecond: Double(latencies.count) / elapsed, latencies: latencies)
     }
 
