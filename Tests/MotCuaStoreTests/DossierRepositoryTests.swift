@@ -25,6 +25,45 @@ import Testing
         }
     }
 
+    /// A dossier follows a process version that exists, and a version a dossier follows stays.
+    @Test(arguments: TestDatabases.kinds)
+    func aDossierFollowsAnExistingProcessVersion(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await CatalogueRepositoryTests.seeded(database)
+            let context = try await Self.context(database)
+            let instant = WorkingCalendar.instant(CivilDate(year: 2026, month: 11, day: 23)!, 9 * 3600)
+            var (unknownVersion, event) = try DossierMachine.submit(channel: .online, by: Self.citizen, at: instant, context: context)
+            unknownVersion.processVersion = 99
+            let (state, first) = (unknownVersion, event)
+            let applicant = Applicant(fullName: "Nguyễn Văn An", citizenId: "001190012345", phone: "0912345678")
+            await #expect(throws: (any Error).self) {
+                try await database.transaction { db in
+                    try await DossierRepository.create(procedureCode: "1.001193", receivingAgency: Self.agency, provinceCode: "01",
+                                                       applicantAccount: "citizen-1", applicant: applicant, state: state,
+                                                       events: [first], in: db)
+                }
+            }
+            let dossier = try await Self.submit(database, context, at: instant)
+            let count = try await database.withConnection { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM dossiers").first(decodingColumn: "n", as: Int.self)
+            }
+            #expect(count == 1)
+            for statement: SQLQueryString in [
+                "UPDATE dossiers SET process_version = 99 WHERE code = \(bind: dossier.code)",
+                "DELETE FROM process_versions WHERE procedure_code = '1.001193'",
+                "UPDATE process_versions SET version = 99 WHERE procedure_code = '1.001193'",
+            ] {
+                await #expect(throws: (any Error).self, "\(statement)") {
+                    try await database.transaction { db in try await db.raw(statement).run() }
+                }
+            }
+            let versions = try await database.withConnection { db in
+                try await db.raw("SELECT process_version FROM dossiers").all(decodingColumn: "process_version", as: Int.self)
+            }
+            #expect(versions == [dossier.processVersion])
+        }
+    }
+
     /// Codes are unique and gap-free per agency and day even when created in parallel.
     @Test(arguments: TestDatabases.kinds)
     func codesUnderConcurrency(on kind: DatabaseKind) async throws {

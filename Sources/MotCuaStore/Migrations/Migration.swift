@@ -50,6 +50,7 @@ public enum Migrations {
         m0022CreateReportDurations,
         m0023AddAllTimeRollups,
         m0024InboxIndexWithStatus,
+        m0025DossierProcessVersionExists,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
