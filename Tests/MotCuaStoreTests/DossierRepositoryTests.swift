@@ -16,6 +16,15 @@ import Testing
                               calendar: WorkingCalendar(holidays: try CalendarData.bundledHolidays.get()))
     }
 
+    /// A working Monday morning.
+    static let monday = WorkingCalendar.instant(CivilDate(year: 2026, month: 11, day: 23)!, 9 * 3600)
+
+    /// The demo catalogue in a fresh database, and the context of its procedure 1.001193.
+    static func seededContext(_ database: Database) async throws -> DossierContext {
+        try await CatalogueRepositoryTests.seeded(database)
+        return try await context(database)
+    }
+
     static func submit(_ database: Database, _ context: DossierContext, at instant: Date) async throws -> StoredDossier {
         let (state, event) = try DossierMachine.submit(channel: .online, by: citizen, at: instant, context: context)
         let applicant = Applicant(fullName: "Nguyễn Văn An", citizenId: "001190012345", phone: "0912345678")
@@ -29,9 +38,8 @@ import Testing
     @Test(arguments: TestDatabases.kinds)
     func aDossierFollowsAnExistingProcessVersion(on kind: DatabaseKind) async throws {
         try await TestDatabases.withFresh(kind) { database in
-            try await CatalogueRepositoryTests.seeded(database)
-            let context = try await Self.context(database)
-            let instant = WorkingCalendar.instant(CivilDate(year: 2026, month: 11, day: 23)!, 9 * 3600)
+            let context = try await Self.seededContext(database)
+            let instant = Self.monday
             var (unknownVersion, event) = try DossierMachine.submit(channel: .online, by: Self.citizen, at: instant, context: context)
             unknownVersion.processVersion = 99
             let (state, first) = (unknownVersion, event)
@@ -68,9 +76,8 @@ import Testing
     @Test(arguments: TestDatabases.kinds)
     func codesUnderConcurrency(on kind: DatabaseKind) async throws {
         try await TestDatabases.withFresh(kind) { database in
-            try await CatalogueRepositoryTests.seeded(database)
-            let context = try await Self.context(database)
-            let instant = WorkingCalendar.instant(CivilDate(year: 2026, month: 11, day: 23)!, 9 * 3600)
+            let context = try await Self.seededContext(database)
+            let instant = Self.monday
             let codes = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<30 { group.addTask { try await Self.submit(database, context, at: instant).code } }
                 return try await group.reduce(into: [String]()) { $0.append($1) }
