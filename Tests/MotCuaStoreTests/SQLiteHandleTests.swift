@@ -83,6 +83,8 @@ import Testing
             #expect(try rows[0].decodeNil(column: "n"))
             #expect(try !rows[0].decodeNil(column: "t"))
             #expect(rows[0].allColumns == ["i", "f", "t", "b", "n", "tt", "bt"])
+            // A name given twice finds its first column, as with sqlite-nio.
+            #expect(try Self.rows(db, "SELECT 1 AS x, 2 AS x")[0].decode(column: "x", as: Int.self) == 1)
         }
     }
 
@@ -93,6 +95,9 @@ import Testing
             #expect { try db.run("INSERT INTO t (id, name) VALUES (?, ?)", [.integer(1)]) { _ in } } throws: {
                 "\($0)".contains("takes 2 values, given 1")
             }
+            // The kept statement is whole again after the refusal.
+            try db.run("INSERT INTO t (id, name) VALUES (?, ?)", [.integer(9), .text("Đà Lạt")]) { _ in }
+            try db.run("DELETE FROM t", []) { _ in }
             // sqlite-nio ran the first of several statements and dropped the rest silently.
             #expect { try db.run("INSERT INTO t VALUES (1, 'a'); DELETE FROM t", []) { _ in } } throws: {
                 "\($0)".contains("more than one statement")
@@ -118,10 +123,31 @@ import Testing
             let row = try Self.rows(db, "SELECT * FROM t")[0]
             #expect(row.allColumns == ["a", "b"])
             #expect(try row.decode(column: "b", as: String.self) == "mới")
+            // A rename keeps the number of columns: the names are read again all the same.
+            try db.run("ALTER TABLE t RENAME COLUMN b TO c", []) { _ in }
+            #expect(try Self.rows(db, "SELECT * FROM t")[0].allColumns == ["a", "c"])
             // A migration in this process drops every kept statement.
             db.schemaMayHaveChanged(generation: 1)
             #expect(db.cachedCount == 0)
         }
+    }
+
+    @Test func sqlKitRunsStatementsThroughEitherInterface() async throws {
+        final class Rows: @unchecked Sendable {
+            let lock = NSLock()
+            var values: [Int] = []
+            func add(_ value: Int) { lock.withLock { values.append(value) } }
+        }
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        let handle = try Self.withHandles { handles in
+            try handles[0].run("CREATE TABLE t (n INTEGER)", []) { _ in }
+            let db = SQLiteHandleDatabase(handle: handles[0], logger: TestDatabases.logger, eventLoop: loop)
+            let rows = Rows()
+            try db.execute(sql: SQLRaw("INSERT INTO t VALUES (1), (2)")) { _ in }.wait()
+            try db.execute(sql: SQLRaw("SELECT n FROM t ORDER BY n")) { rows.add((try? $0.decode(column: "n", as: Int.self)) ?? -1) }.wait()
+            return (db, rows)
+        }
+        #expect(handle.1.values == [1, 2])
     }
 
     @Test func theCacheIsBounded() throws {

@@ -153,8 +153,14 @@ public final class Database: Sendable {
     /// Closes every connection; waits for connections in use to be returned. A second call does nothing.
     public func close() async throws {
         guard closed.setOnce() else { return }
-        try await backend.shutdown()
-        try await writer?.shutdown()
+        // The readers' threads stop last, and whatever failed before: nothing runs on them by then.
+        do {
+            try await backend.shutdown()
+            try await writer?.shutdown()
+        } catch {
+            try? await readerThreads?.shutdownGracefully()
+            throw error
+        }
         try await readerThreads?.shutdownGracefully()
     }
 

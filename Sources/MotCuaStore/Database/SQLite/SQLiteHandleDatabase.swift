@@ -41,19 +41,25 @@ struct SQLiteFileSource: ConnectionPoolSource, Sendable {
     var pragmas: [String] = []
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteBackedConnection> {
-        eventLoop.makeCompletedFuture {
-            let handle = try SQLiteHandle.open(path: path)
-            do {
-                for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL",
-                               "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] + pragmas {
-                    try handle.run(pragma, []) { _ in }
-                }
-            } catch {
-                handle.close()
-                throw error
-            }
-            return SQLiteBackedConnection(handle: handle, executor: executor, logger: logger, eventLoop: eventLoop)
+        // Opening waits on the file (and on the busy timeout): on the readers' threads too.
+        guard let executor else { return eventLoop.makeCompletedFuture { try open(logger: logger, on: eventLoop) } }
+        return eventLoop.makeFutureWithTask {
+            try await withTaskExecutorPreference(executor) { try open(logger: logger, on: eventLoop) }
         }
+    }
+
+    private func open(logger: Logger, on eventLoop: any EventLoop) throws -> SQLiteBackedConnection {
+        let handle = try SQLiteHandle.open(path: path)
+        do {
+            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL",
+                           "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] + pragmas {
+                try handle.run(pragma, []) { _ in }
+            }
+        } catch {
+            handle.close()
+            throw error
+        }
+        return SQLiteBackedConnection(handle: handle, executor: executor, logger: logger, eventLoop: eventLoop)
     }
 }
 

@@ -10,6 +10,8 @@ private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 final class SQLitePrepared {
     private var statement: OpaquePointer?
     private var columns: SQLiteColumns?
+    /// How many times SQLite had prepared the statement anew when `columns` were read.
+    private var columnsPreparedAs: Int32 = -1
     var lastUse: UInt64 = 0
 
     init(_ sql: String, on connection: OpaquePointer, persistent: Bool) throws {
@@ -76,15 +78,18 @@ final class SQLitePrepared {
         }
     }
 
-    /// Read once; again if SQLite prepared the statement anew with another number of columns.
+    /// Read once; again after SQLite prepared the statement anew (a schema change, perhaps
+    /// another process's migration, may have renamed or reordered the columns of a `SELECT *`).
     private func currentColumns() -> SQLiteColumns {
-        let count = Int(sqlite_nio_sqlite3_column_count(statement))
-        if let columns, columns.names.count == count { return columns }
-        let names = (0..<Int32(count)).map { column in
+        let prepared = sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 0)
+        if let columns, prepared == columnsPreparedAs { return columns }
+        let count = sqlite_nio_sqlite3_column_count(statement)
+        let names = (0..<count).map { column in
             sqlite_nio_sqlite3_column_name(statement, column).map { String(cString: $0) } ?? ""
         }
         let read = SQLiteColumns(names)
         columns = read
+        columnsPreparedAs = prepared
         return read
     }
 
