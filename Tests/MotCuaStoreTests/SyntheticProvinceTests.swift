@@ -53,6 +53,12 @@ import Testing
                                                      "dossier_facts_received", "dossier_facts_closed", "dossier_facts_officer"]))
                 #expect(keys.count == 6)
                 #expect(keys.contains("dossiers_process_version_fkey"))
+                // Added NOT VALID by its migration, it comes back checked over every loaded row.
+                let validated = try await database.withConnection { db in
+                    try await db.raw("SELECT convalidated FROM pg_constraint WHERE conname = 'dossiers_process_version_fkey'")
+                        .first(decodingColumn: "convalidated", as: Bool.self)
+                }
+                #expect(validated == true)
             }
             return facts
         }

@@ -40,7 +40,7 @@ public struct SyntheticProvince: Sendable {
                 _ = try await AgencyRepository.create(agency, in: db)
             }
             for var document in try DemoData.catalogue().procedures {
-                guard let process = document.processes.last, document.procedure.status == .published else { continue }
+                guard var process = document.processes.last, document.procedure.status == .published else { continue }
                 let commune = document.procedure.level == .commune
                 if commune { document.procedure.receivingAgencies = communeAgencies }
                 document.procedure.decidingAgencies = document.procedure.decidingAgencies.filter { known.contains($0) }
@@ -48,7 +48,11 @@ public struct SyntheticProvince: Sendable {
                 guard document.procedure.receivingAgencies.allSatisfy({ known.contains($0) }),
                       process.steps.allSatisfy({ step in step.agency.map { known.contains($0) } ?? true })
                 else { continue }
-                if try await CatalogueRepository.find(document.procedure.code, in: db) == nil {
+                if let stored = try await CatalogueRepository.find(document.procedure.code, in: db) {
+                    // A database with the catalogue already in it: dossiers follow its latest process version.
+                    guard let latest = stored.document.processes.last else { continue }
+                    process = latest
+                } else {
                     _ = try await CatalogueRepository.create(document, in: db)
                 }
                 // Commune procedures are most of the volume.
