@@ -13,6 +13,26 @@ import Testing
         dossiers: 600, from: WorkingCalendar.instant(CivilDate(year: 2025, month: 1, day: 1)!, 0),
         now: WorkingCalendar.instant(CivilDate(year: 2026, month: 11, day: 20)!, 17 * 3600))
 
+    /// Generated into a database that already holds the catalogue, dossiers follow the process
+    /// version stored there, not the demo catalogue's.
+    @Test func dossiersFollowTheStoredProcessVersion() async throws {
+        try await TestDatabases.withFresh(.sqlite) { database in
+            try await Migrator(database: database).migrate(logger: TestDatabases.logger)
+            let first = try #require(try await Self.province.prepare(database, logger: TestDatabases.logger).first)
+            var shorter = first.process.steps
+            shorter[0].budgetWorkingHours /= 2
+            let steps = shorter
+            let published = try await database.transaction { db in
+                try await CatalogueRepository.publish(first.procedure.code, steps: steps, validFrom: first.process.validFrom,
+                                                      note: "Rút ngắn bước tiếp nhận", in: db)
+            }
+            let offers = try await Self.province.prepare(database, logger: TestDatabases.logger)
+            let again = try #require(offers.first { $0.procedure.code == first.procedure.code })
+            #expect(published.version == first.process.version + 1)
+            #expect(again.process == published)
+        }
+    }
+
     @Test(arguments: TestDatabases.kinds)
     func aSmallProvinceIsRealisticDeterministicAndConsistent(on kind: DatabaseKind) async throws {
         let facts = try await TestDatabases.withFresh(kind) { database in
