@@ -150,6 +150,15 @@ import Testing
         #expect(handle.1.values == [1, 2])
     }
 
+    @Test func aFileMayBeNamedByURI() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("uri-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let handle = try SQLiteHandle.open(path: "file:\(file)?mode=rwc")
+        try handle.run("CREATE TABLE t (n INTEGER)", []) { _ in }
+        handle.close()
+        #expect(FileManager.default.fileExists(atPath: file))
+    }
+
     @Test func theCacheIsBounded() throws {
         try Self.withHandles { handles in
             let db = handles[0]

@@ -35,7 +35,8 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Opens (or creates) the file. No mutex of SQLite's own: the pool never shares a connection.
     static func open(path: String) throws -> SQLiteHandle {
         var connection: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        // URI names (`file:…?…`) as sqlite-nio took them.
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI
         let code = sqlite_nio_sqlite3_open_v2(path, &connection, flags, nil)
         guard code == SQLITE_OK, let connection else {
             let message = connection.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open"
