@@ -46,10 +46,11 @@ where Source: Sendable, Source.Connection: SQLConnection & Sendable {
         self.group = group
     }
 
-    func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    func withConnection<R: Sendable>(transaction: Bool,
+                                     _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let connection = try await acquire()
         do {
-            let result = try await connection.run(body, statements: statements)
+            let result = try await connection.run(body, statements: statements, transaction: transaction)
             release(connection)
             return result
         } catch let spoiled as SpoiledConnection {

@@ -103,7 +103,7 @@ public final class Database: Sendable {
     /// half-way, and which may commit it together with others queued at the same time, each in
     /// a savepoint of its own (see `SQLiteWriter`).
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        guard let writer else { return try await backend.withConnection { db in try await Self.run(body, in: db) } }
+        guard let writer else { return try await backend.withConnection(transaction: true) { db in try await Self.run(body, in: db) } }
         return try await writer.transaction(body)
     }
 
@@ -182,25 +182,37 @@ final class Once: @unchecked Sendable {
 }
 
 protocol DatabaseBackend: Sendable {
-    func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    /// `transaction`: the body is a whole transaction (see `SQLConnection.run`).
+    func withConnection<R: Sendable>(transaction: Bool,
+                                     _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     /// The pool's names for PostgreSQL's prepared statements.
     var statements: PreparedStatements { get }
     func shutdown() async throws
 }
 
+extension DatabaseBackend {
+    func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withConnection(transaction: false, body)
+    }
+}
+
 protocol SQLConnection: ConnectionPoolItem {
-    /// Runs `body` with this connection, where its statements cost the fewest thread wake-ups.
+    /// Runs `body` with this connection, where its statements cost the fewest thread wake-ups;
+    /// `transaction` when the body is a whole transaction.
     func run<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R,
-                          statements: PreparedStatements) async throws -> R
+                          statements: PreparedStatements, transaction: Bool) async throws -> R
 }
 
 extension PostgresConnection: SQLConnection {
-    /// On the connection's event loop: each statement's answer arrives on that loop, and from the
-    /// global executor the body would wait for two thread wake-ups per statement (there and back).
-    /// Its statements that repeat run prepared, under the pool's names.
+    /// A transaction runs on the connection's event loop: each statement's answer arrives on that
+    /// loop, and from the global executor the body would wait for a thread wake-up per statement
+    /// while it holds its locks. A read runs where it was called: its rows are decoded there
+    /// instead of on a loop that other connections share, and measured as fast (BENCHMARKS.md).
+    /// Statements that repeat run prepared, under the pool's names.
     func run<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R,
-                          statements: PreparedStatements) async throws -> R {
+                          statements: PreparedStatements, transaction: Bool) async throws -> R {
         let db = PreparingPostgresDatabase(connection: self, base: sql(queryLogLevel: nil), statements: statements)
+        guard transaction else { return try await body(db) }
         return try await withTaskExecutorPreference(EventLoopExecutor.of(eventLoop)) { try await body(db) }
     }
 }

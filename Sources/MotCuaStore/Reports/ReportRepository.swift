@@ -162,7 +162,7 @@ public struct ReportRepository: Sendable {
 
     /// Every fact in the scope (for officers' reports; the others read rollups).
     func facts(_ scope: ReportScope) async throws -> [DossierFact] {
-        // Decoded once the connection is given back: on PostgreSQL its body runs on a shared event loop.
+        // Decoded once the connection is given back, so that it returns to the pool sooner.
         try await database.withConnection { db in
             var query = FactRepository.select(db)
             if let officer = scope.officer { query = query.where("officer", .equal, officer) }

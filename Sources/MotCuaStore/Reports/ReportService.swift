@@ -100,8 +100,8 @@ public struct ReportService: Sendable {
             }
             return try await query.all()
         }
-        // Decoded once the connection is given back: on PostgreSQL its body runs on an event loop
-        // that other connections share, and thousands of documents would hold it.
+        // Decoded once the connection is given back: decoding thousands of documents would keep
+        // it from the next request.
         var out: [String: [String: [String]]] = [:]
         for row in rows {
             let agency = try row.decode(column: "agency_code", as: String.self), code = try row.decode(column: "code", as: String.self)

@@ -84,8 +84,9 @@ final class SQLiteBackedConnection: SQLConnection, @unchecked Sendable {
         return eventLoop.makeSucceededVoidFuture()
     }
 
+    /// The same for reads and transactions: the writer's own connection is the one that writes.
     func run<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R,
-                          statements: PreparedStatements) async throws -> R {
+                          statements: PreparedStatements, transaction: Bool) async throws -> R {
         handle.schemaMayHaveChanged(generation: statements.currentGeneration)
         let db = SQLiteHandleDatabase(handle: handle, logger: logger, eventLoop: eventLoop)
         guard let executor else { return try await body(db) }
