@@ -10,7 +10,7 @@ import Testing
     @Test(arguments: TestDatabases.kinds)
     func aMoveElsewhereIsSeenWithinTheHoldingTime(on kind: DatabaseKind) async throws {
         try await TestClock.withSeededDatabase(kind) { database, clock in
-            let provinces = AgencyProvinces(keepFor: .seconds(1), now: { clock.now }, writes: { clock.writes })
+            let provinces = AgencyProvinces(rule: clock.rule)
             let agency = DossierServiceTests.centre
             let province = { try await database.withConnection { db in try await provinces.province(of: agency, in: db) } }
             let before = try #require(try await province())
@@ -54,13 +54,8 @@ import Testing
     @Test(arguments: TestDatabases.kinds)
     func anAgencyMovedThroughItsRepositoryIsSeenByTheNextSubmission(on kind: DatabaseKind) async throws {
         try await TestDatabases.withFresh(kind) { database in
-            try await CatalogueRepositoryTests.seeded(database)
-            let service = DossierService(database: database, calendar: WorkingCalendar(holidays: try CalendarData.bundledHolidays.get()))
-            let submit = {
-                try await service.submit(procedureCode: "2.001583", channel: .online, receivingAgency: DossierServiceTests.centre,
-                                         applicant: Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345"),
-                                         by: DossierServiceTests.citizen)
-            }
+            let service = try await DossierServiceTests.seededService(database)
+            let submit = { try await DossierServiceTests.submitOnline(service) }
             let first = try await submit()
             let stored = try #require(try await AgencyRepository(database: database).find(DossierServiceTests.centre))
             try await database.withConnection { db in

@@ -20,6 +20,18 @@ import Testing
         WorkingCalendar.instant(CivilDate(year: 2026, month: 11, day: d)!, Double(h * 3600 + m * 60))
     }
 
+    /// The demo catalogue in `database`, and a dossier service on it.
+    static func seededService(_ database: Database) async throws -> DossierService {
+        try await CatalogueRepositoryTests.seeded(database)
+        return DossierService(database: database, calendar: WorkingCalendar(holidays: try CalendarData.bundledHolidays.get()))
+    }
+
+    /// The citizen's online submission of procedure 2.001583 at the centre.
+    static func submitOnline(_ service: DossierService,
+                             applicant: Applicant = Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345")) async throws -> StoredDossier {
+        try await service.submit(procedureCode: "2.001583", channel: .online, receivingAgency: centre, applicant: applicant, by: citizen)
+    }
+
     func expectHidden(_ service: DossierService, _ code: String, from viewer: Viewer) async {
         await #expect(throws: StoreError.notFound("dossier \(code)")) { try await service.view(code, by: viewer) }
     }

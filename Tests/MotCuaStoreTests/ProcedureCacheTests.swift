@@ -10,13 +10,9 @@ import Testing
     @Test(arguments: TestDatabases.kinds)
     func submissionsFollowCatalogueChanges(on kind: DatabaseKind) async throws {
         try await TestDatabases.withFresh(kind) { database in
-            try await CatalogueRepositoryTests.seeded(database)
-            let service = DossierService(database: database, calendar: WorkingCalendar(holidays: try CalendarData.bundledHolidays.get()))
+            let service = try await DossierServiceTests.seededService(database)
             let applicant = Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345", phone: "0912345678")
-            func submit() async throws -> StoredDossier {
-                try await service.submit(procedureCode: "2.001583", channel: .online, receivingAgency: DossierServiceTests.centre,
-                                         applicant: applicant, by: DossierServiceTests.citizen)
-            }
+            func submit() async throws -> StoredDossier { try await DossierServiceTests.submitOnline(service, applicant: applicant) }
             let repository = CatalogueRepository(database: database)
             let before = try #require(try await repository.find("2.001583"))
             let first = try await submit()
@@ -45,12 +41,12 @@ import Testing
     }
 
     /// A change from another process (here, straight SQL) is seen once the held copy is older
-    /// than `recheckAfter`; one made through the catalogue in this process, at once. (The test
-    /// counts its own catalogue writes: other tests write catalogues in this process meanwhile.)
+    /// than the holding rule's second; one made through the catalogue in this process, at once.
+    /// (The test counts its own catalogue writes: other tests write catalogues in this process meanwhile.)
     @Test(arguments: TestDatabases.kinds)
     func changesElsewhereAreSeenWithinTheRecheckTime(on kind: DatabaseKind) async throws {
         try await TestClock.withSeededDatabase(kind) { database, clock in
-            let cache = ProcedureCache(recheckAfter: .seconds(1), now: { clock.now }, writes: { clock.writes })
+            let cache = ProcedureCache(rule: clock.rule)
             let name = { try await database.withConnection { db in try #require(try await cache.find("2.001583", in: db)).document.procedure.name } }
             let stored = try #require(try await CatalogueRepository(database: database).find("2.001583"))
             let before = try await name()
@@ -83,7 +79,7 @@ import Testing
     func aNewerProcessVersionIsFoundAtOnce(on kind: DatabaseKind) async throws {
         try await TestClock.withSeededDatabase(kind) { database, clock in
             // Its own count of writes: the publication below is, to this cache, another server's.
-            let cache = ProcedureCache(recheckAfter: .seconds(1), now: { clock.now }, writes: { clock.writes })
+            let cache = ProcedureCache(rule: clock.rule)
             let latest = { (version: Int?) in
                 try await database.withConnection { db in
                     try #require(try await cache.find("2.001583", having: version, in: db)).document.processes.last!.version
@@ -112,6 +108,9 @@ final class TestClock: @unchecked Sendable {
 
     var now: ContinuousClock.Instant { lock.withLock { start + offset } }
     var writes: Int { lock.withLock { written } }
+
+    /// Held for a second by this clock and this count of writes.
+    var rule: HoldingRule { HoldingRule(keepFor: .seconds(1), now: { self.now }, writes: { self.writes }) }
 
     func advance(_ by: Duration) { lock.withLock { offset += by } }
     func wrote() { lock.withLock { written += 1 } }

@@ -8,7 +8,7 @@ import SQLKit
 /// held is still the one stored. A process version never changes once stored, so it is kept
 /// without asking again. One cache per service, so per database.
 ///
-/// A copy checked less than `recheckAfter` ago is used without asking, unless reference data
+/// A copy checked less than the rule's time ago is used without asking, unless reference data
 /// has been written in this process since (`HoldingRule`): under load the check would
 /// otherwise be one statement in every submission and every step (a round trip on PostgreSQL).
 /// A change made by another server on the same database is seen within that time (a second by
@@ -32,9 +32,8 @@ final class ProcedureCache: @unchecked Sendable {
     private var processes: [ProcessKey: ProcessVersion] = [:]
     let rule: HoldingRule
 
-    init(recheckAfter: Duration = .seconds(1), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
-         writes: @escaping @Sendable () -> Int = { ReferenceWrites.generation }) {
-        rule = HoldingRule(keepFor: recheckAfter, now: now, writes: writes)
+    init(rule: HoldingRule = HoldingRule()) {
+        self.rule = rule
     }
 
     /// The process version if held, without a query: what a dossier's answer shows.
@@ -80,4 +79,3 @@ final class ProcedureCache: @unchecked Sendable {
         return fresh
     }
 }
-

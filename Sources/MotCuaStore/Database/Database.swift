@@ -51,20 +51,19 @@ public final class Database: Sendable {
     /// Only for SQLite: the one connection that writes transactions (see `SQLiteWriter`).
     private let writer: SQLiteWriter?
     /// Only for SQLite: the threads the pooled readers' bodies run on.
-    private let readerThreads: NIOThreadPool?
+    private let readers: ThreadPoolExecutor?
     let logger: Logger
 
     public static func open(_ location: DatabaseLocation, logger: Logger, maxConnections: Int = 4) throws -> Database {
         let backend: any DatabaseBackend
         var writer: SQLiteWriter?
-        var readerThreads: NIOThreadPool?
+        var readers: ThreadPoolExecutor?
         switch location {
         case .sqlite(let path):
             // Each reader's statements block its thread: the readers get threads of their own.
-            let threads = NIOThreadPool(numberOfThreads: max(1, maxConnections))
-            threads.start()
-            readerThreads = threads
-            let source = SQLiteFileSource(path: path, executor: ThreadPoolExecutor(threads))
+            let threads = ThreadPoolExecutor(startingThreads: maxConnections)
+            readers = threads
+            let source = SQLiteFileSource(path: path, executor: threads)
             backend = ConnectionPool(source: source, maxConnections: maxConnections, logger: logger)
             writer = SQLiteWriter(path: path, logger: logger)
         case .postgres(let url):
@@ -78,16 +77,16 @@ public final class Database: Sendable {
                 source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnections: maxConnections, logger: logger)
         }
         return Database(kind: location.kind, location: location, backend: backend, writer: writer,
-                        readerThreads: readerThreads, logger: logger)
+                        readers: readers, logger: logger)
     }
 
     private init(kind: DatabaseKind, location: DatabaseLocation, backend: any DatabaseBackend, writer: SQLiteWriter?,
-                 readerThreads: NIOThreadPool?, logger: Logger) {
+                 readers: ThreadPoolExecutor?, logger: Logger) {
         self.kind = kind
         self.location = location
         self.backend = backend
         self.writer = writer
-        self.readerThreads = readerThreads
+        self.readers = readers
         self.logger = logger
     }
 
@@ -158,10 +157,10 @@ public final class Database: Sendable {
             try await backend.shutdown()
             try await writer?.shutdown()
         } catch {
-            try? await readerThreads?.shutdownGracefully()
+            try? await readers?.shutdown()
             throw error
         }
-        try await readerThreads?.shutdownGracefully()
+        try await readers?.shutdown()
     }
 
     private let closed = Once()

@@ -32,6 +32,13 @@ struct HoldingRule: Sendable {
     let now: @Sendable () -> ContinuousClock.Instant
     let writes: @Sendable () -> Int
 
+    init(keepFor: Duration = .seconds(1), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+         writes: @escaping @Sendable () -> Int = { ReferenceWrites.generation }) {
+        self.keepFor = keepFor
+        self.now = now
+        self.writes = writes
+    }
+
     /// Taken before the read, so that a write during the read makes the next use read again.
     func stamp() -> Stamp { Stamp(at: now(), generation: writes()) }
 

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOPosix
 @preconcurrency import SQLiteKit
 
 /// SQLite's one writer: a single connection with a thread of its own, on which each write
@@ -19,15 +18,11 @@ final class SQLiteWriter: Sendable {
     /// At most this many transactions share a commit: bounds the first one's wait for its answer.
     static let maxBatch = 32
 
-    private let thread: NIOThreadPool
-    private let executor: ThreadPoolExecutor
+    private let executor = ThreadPoolExecutor(startingThreads: 1)
     private let pool: ConnectionPool<SQLiteFileSource>
     private let queue = WriteQueue()
 
     init(path: String, logger: Logger) {
-        thread = NIOThreadPool(numberOfThreads: 1)
-        thread.start()
-        executor = ThreadPoolExecutor(thread)
         // No executor: the drain already runs its bodies on the writer's thread.
         let source = SQLiteFileSource(path: path, pragmas: ["PRAGMA temp_store = MEMORY"])
         pool = ConnectionPool(source: source, maxConnections: 1, logger: logger)
@@ -134,21 +129,6 @@ final class SQLiteWriter: Sendable {
 
     func shutdown() async throws {
         try await pool.shutdown()
-        try await thread.shutdownGracefully()
-    }
-}
-
-/// Runs a task's jobs on a thread pool (here of one thread: the writer's).
-final class ThreadPoolExecutor: TaskExecutor, @unchecked Sendable {
-    private let threads: NIOThreadPool
-
-    init(_ threads: NIOThreadPool) {
-        self.threads = threads
-    }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        // Once the pool is stopped the item runs at once, on the caller's thread: the job must run anyway.
-        threads.submit { _ in job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+        try await executor.shutdown()
     }
 }

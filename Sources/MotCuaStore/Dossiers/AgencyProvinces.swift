@@ -16,9 +16,8 @@ final class AgencyProvinces: @unchecked Sendable {
     private var entries: [String: Entry] = [:]
     let rule: HoldingRule
 
-    init(keepFor: Duration = .seconds(1), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
-         writes: @escaping @Sendable () -> Int = { ReferenceWrites.generation }) {
-        rule = HoldingRule(keepFor: keepFor, now: now, writes: writes)
+    init(rule: HoldingRule = HoldingRule()) {
+        self.rule = rule
     }
 
     /// The province of the agency's unit (its first two digits when the unit is not in the

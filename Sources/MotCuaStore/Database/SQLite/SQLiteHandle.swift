@@ -70,31 +70,33 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Runs one statement with `binds`, handing each result row to `onRow`.
     func run(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteResultRow) throws -> Void) throws {
         guard let connection else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed") }
-        let statement = try prepared(sql, on: connection)
+        let (statement, kept) = try prepared(sql, on: connection)
         // Reset at once: a statement left mid-way would hold its read snapshot open.
         defer {
             statement.reset()
-            if cache[sql] !== statement { statement.finalize() }
+            if !kept { statement.finalize() }
         }
         try statement.bind(binds, on: connection)
         try statement.step(on: connection, onRow: onRow)
     }
 
-    private func prepared(_ sql: String, on connection: OpaquePointer) throws -> SQLitePrepared {
+    /// The statement for `sql`, and whether the cache keeps it (else it is finalized after its run).
+    private func prepared(_ sql: String, on connection: OpaquePointer) throws -> (SQLitePrepared, kept: Bool) {
         uses &+= 1
         if let found = cache[sql] {
             found.lastUse = uses
-            return found
+            return (found, true)
         }
-        let statement = try SQLitePrepared(sql, on: connection, persistent: sql.utf8.count <= Self.longestCached)
+        let keep = sql.utf8.count <= Self.longestCached
+        let statement = try SQLitePrepared(sql, on: connection, persistent: keep)
         statement.lastUse = uses
-        guard sql.utf8.count <= Self.longestCached else { return statement }
+        guard keep else { return (statement, false) }
         if cache.count >= Self.cacheCapacity,
            let oldest = cache.min(by: { $0.value.lastUse < $1.value.lastUse }) {
             cache.removeValue(forKey: oldest.key)?.finalize()
         }
         cache[sql] = statement
-        return statement
+        return (statement, true)
     }
 
     /// How many statements are kept prepared: for tests.
