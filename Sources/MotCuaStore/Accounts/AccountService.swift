@@ -34,11 +34,18 @@ public struct AccountService: Sendable {
     public let policy: LoginPolicy
     /// Checked against when the username is unknown, so the answer takes as long either way.
     private let decoyHash: String
+    /// The accounts behind the sessions asked for lately, shared by the copies of this service.
+    let sessions: SessionCache
 
     public init(database: Database, policy: LoginPolicy = LoginPolicy()) {
+        self.init(database: database, policy: policy, sessions: SessionCache())
+    }
+
+    init(database: Database, policy: LoginPolicy, sessions: SessionCache) {
         self.database = database
         self.policy = policy
         self.decoyHash = Bcrypt.hash("motcua-decoy-password", cost: policy.bcryptCost)
+        self.sessions = sessions
     }
 
     /// Opens an account. Anyone may register a citizen account; a system administrator opens any
@@ -112,7 +119,7 @@ public struct AccountService: Sendable {
 
     /// The account behind a session token, if it is still valid.
     public func account(forToken token: String, at now: Date = Date()) async throws -> Account? {
-        try await database.withConnection { db in try await SessionRepository.account(token: token, now: now, in: db) }
+        try await sessions.account(forToken: token, at: now, in: database)
     }
 
     /// An account its owner or an administrator over it may see; anyone else gets "not found".

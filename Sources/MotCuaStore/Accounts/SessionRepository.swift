@@ -25,27 +25,29 @@ public enum SessionRepository {
         return token
     }
 
-    /// The account behind an unexpired token, with its agencies, in one query: every
-    /// authenticated request asks this.
-    static func account(token: String, now: Date, in db: any SQLDatabase) async throws -> Account? {
-        guard let row = try await db.cached("sessions.account", [hash(token), StoredTime.ms(now)], { db, v in
-            db.select().columns(AccountRepository.selected(db))
+    /// The account behind an unexpired session, with its agencies and the session's expiry, in
+    /// one query: every authenticated request may ask this (`SessionCache` holds the answers).
+    static func account(tokenHash: String, nowMs: Int64, in db: any SQLDatabase) async throws -> (account: Account, expiresMs: Int64)? {
+        guard let row = try await db.cached("sessions.account", [tokenHash, nowMs], { db, v in
+            db.select().columns(AccountRepository.selected(db) + [SQLColumn("expires_ms", table: "sessions")])
                 .from("sessions")
                 .join("accounts", on: SQLColumn("account_id", table: "sessions"), .equal, SQLColumn("id", table: "accounts"))
                 .where(SQLColumn("token_hash", table: "sessions"), .equal, v[0])
                 .where(SQLColumn("expires_ms", table: "sessions"), .greaterThan, v[1])
                 .limit(1)
         }).first() else { return nil }
-        return try AccountRepository.decode(row)
+        return (try AccountRepository.decode(row), try row.decode(column: "expires_ms", as: Int64.self))
     }
 
     static func delete(token: String, in db: any SQLDatabase) async throws {
         try await db.delete(from: "sessions").where("token_hash", .equal, hash(token)).run()
+        ReferenceWrites.happened()
     }
 
     /// Ends every session of an account (after a lock-out or a password change).
     static func deleteAll(accountId: String, in db: any SQLDatabase) async throws {
         try await db.delete(from: "sessions").where("account_id", .equal, accountId).run()
+        ReferenceWrites.happened()
     }
 
     static func hash(_ token: String) -> String {

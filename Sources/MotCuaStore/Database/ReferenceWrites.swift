@@ -1,7 +1,8 @@
 import Foundation
 
-/// Counts this process's writes of reference data (catalogue, agencies, units), so that copies
-/// held in memory for the busy paths (`ProcedureCache`, `AgencyProvinces`) are checked again at
+/// Counts this process's writes of reference data (catalogue, agencies, units) and of what
+/// sessions stand for (a sign-out, a lock-out, an unlock), so that copies held in memory for the
+/// busy paths (`ProcedureCache`, `AgencyProvinces`, `SessionCache`) are checked again at
 /// once after one: when it is written, and again when its transaction ends (`settle`), before
 /// its caller hears of it. Writes by another process are seen when a copy's time runs out.
 enum ReferenceWrites {
