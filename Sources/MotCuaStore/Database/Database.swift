@@ -127,11 +127,11 @@ public final class Database: Sendable {
         }
     }
 
-    /// After a migration: PostgreSQL's statements are prepared again (see `PreparedStatements`), and
-    /// SQLite's kept statements read their column names again.
+    /// After a migration: PostgreSQL's statements are prepared again (see `PreparedStatements`).
+    /// SQLite needs nothing: it prepares a kept statement again itself after any schema change,
+    /// from any connection, and `SQLitePrepared` then reads its column names again.
     func schemaChanged() {
         backend.statements.schemaChanged()
-        writer?.schemaChanged()
     }
 
     /// How many batches SQLite's writer has committed or tried (nil on PostgreSQL): for tests.

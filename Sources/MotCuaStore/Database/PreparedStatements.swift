@@ -102,9 +102,6 @@ final class PreparedStatements: @unchecked Sendable {
         lock.withLock { _ = connections.removeValue(forKey: connection) }
     }
 
-    /// How many schema changes this process has seen: SQLite's kept statements follow it.
-    var currentGeneration: Int { lock.withLock { generation } }
-
     /// After a schema change in this process: texts get new names and are prepared again.
     func schemaChanged() {
         lock.withLock {

@@ -121,9 +121,6 @@ final class SQLiteWriter: Sendable {
         }
     }
 
-    /// After a migration (see `Database.schemaChanged`).
-    func schemaChanged() { pool.statements.schemaChanged() }
-
     /// How many transactions wait, and how many batches have been taken (for tests and metrics).
     var counts: (waiting: Int, batches: Int) { queue.counts }
 

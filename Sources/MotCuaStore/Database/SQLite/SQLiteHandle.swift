@@ -23,8 +23,6 @@ final class SQLiteHandle: @unchecked Sendable {
     private var connection: OpaquePointer?
     private var cache: [String: SQLitePrepared] = [:]
     private var uses: UInt64 = 0
-    /// The migration count the cached column names belong to (see `PreparedStatements.generation`).
-    private var schemaGeneration = 0
     let path: String
 
     private init(connection: OpaquePointer, path: String) {
@@ -58,14 +56,6 @@ final class SQLiteHandle: @unchecked Sendable {
     }
 
     deinit { close() }
-
-    /// After a migration the kept statements are prepared again, so their column names are read again.
-    func schemaMayHaveChanged(generation: Int) {
-        guard generation != schemaGeneration else { return }
-        schemaGeneration = generation
-        cache.values.forEach { $0.finalize() }
-        cache = [:]
-    }
 
     /// Runs one statement with `binds`, handing each result row to `onRow`.
     func run(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteResultRow) throws -> Void) throws {

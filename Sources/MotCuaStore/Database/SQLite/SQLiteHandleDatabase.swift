@@ -87,7 +87,6 @@ final class SQLiteBackedConnection: SQLConnection, @unchecked Sendable {
     /// The same for reads and transactions: the writer's own connection is the one that writes.
     func run<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R,
                           statements: PreparedStatements, transaction: Bool) async throws -> R {
-        handle.schemaMayHaveChanged(generation: statements.currentGeneration)
         let db = SQLiteHandleDatabase(handle: handle, logger: logger, eventLoop: eventLoop)
         guard let executor else { return try await body(db) }
         return try await withTaskExecutorPreference(executor) { try await body(db) }
