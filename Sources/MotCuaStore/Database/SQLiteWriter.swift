@@ -26,6 +26,8 @@ final class SQLiteWriter: Sendable {
         // No executor: the drain already runs its bodies on the writer's thread.
         let source = SQLiteFileSource(path: path, pragmas: ["PRAGMA temp_store = MEMORY"])
         pool = ConnectionPool(source: source, maxConnections: 1, logger: logger)
+        // The first job on the writer's one thread, so every write runs after it.
+        executor.runOnPoolThread { WriterPriority.raiseCurrentThread(logger: logger) }
     }
 
     /// Runs `body` in a write transaction (perhaps shared with others queued at the same time):

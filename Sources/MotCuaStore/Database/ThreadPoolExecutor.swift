@@ -17,6 +17,14 @@ final class ThreadPoolExecutor: TaskExecutor, @unchecked Sendable {
         threads.submit { _ in job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 
+    /// Runs `body` on one of the pool's threads, in turn with the jobs; never on the caller's
+    /// thread: if the pool has stopped, not at all. For what must touch a pool thread itself.
+    func runOnPoolThread(_ body: @escaping @Sendable () -> Void) {
+        threads.submit { state in
+            if case .active = state { body() }
+        }
+    }
+
     func shutdown() async throws {
         try await threads.shutdownGracefully()
     }
