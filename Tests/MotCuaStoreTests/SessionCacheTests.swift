@@ -6,8 +6,9 @@ import Testing
 
 /// Every authenticated request asks who is behind its token; the answers are held for a second.
 /// A session ended in this process must end at once all the same, and an expired one at its time.
-/// Serialized: the count of writes is the process's, and a sign-in in a neighbouring test would
-/// make a copy be read again, hiding a missing count.
+/// Serialized: the count of session writes is the process's, and a sign-out in a neighbouring
+/// test would make a copy be read again, hiding a missing count. (Another suite's sign-out can
+/// still do so; run alone, this suite fails without the counts.)
 @Suite(.serialized) struct SessionCacheTests {
     static let password = "mat-khau-thu-nghiem"
 
@@ -47,7 +48,7 @@ import Testing
     func anEndHereIsSeenAtOnce(on kind: DatabaseKind) async throws {
         try await TestDatabases.withFresh(kind) { database in
             let clock = TestClock()
-            let rule = HoldingRule(keepFor: .seconds(1), now: { clock.now }, writes: { ReferenceWrites.generation })
+            let rule = HoldingRule(keepFor: .seconds(1), now: { clock.now }, writes: { ReferenceWrites.generation(of: .sessions) })
             let service = try await Self.service(database, rule: rule)
             let first = try await service.signIn(username: "binh", password: Self.password, kind: .bearer)
             #expect(try await service.account(forToken: first.token) != nil)
@@ -89,15 +90,33 @@ import Testing
             var tokens: [String] = []
             for _ in 0..<3 { tokens.append(try await service.signIn(username: "binh", password: Self.password, kind: .bearer).token) }
             #expect(try await service.account(forToken: tokens[0]) != nil)
-            clock.advance(.seconds(2))
+            // A write here: the first copy is no longer held, though still kept.
+            clock.wrote()
             #expect(try await service.account(forToken: tokens[1]) != nil)
             #expect(service.sessions.count == 2)
-            // The first copy is no longer held, so it goes and the third takes its place.
+            // Full: the first copy goes, and the third takes its place.
             #expect(try await service.account(forToken: tokens[2]) != nil)
             #expect(service.sessions.count == 2)
-            // Both held now: all go, then the first comes back alone.
+            // Full of held copies: all go, then the first comes back alone.
             #expect(try await service.account(forToken: tokens[0]) != nil)
             #expect(service.sessions.count == 1)
+        }
+    }
+
+    /// The accounts' personal data does not stay in memory: a copy past its time goes at the
+    /// next use of the cache, and signing out drops that session's copy at once.
+    @Test func copiesGoWhenTheirTimeIsUpOrTheirSessionEnds() async throws {
+        try await TestDatabases.withFresh(.sqlite) { database in
+            let clock = TestClock()
+            let service = try await Self.service(database, rule: clock.rule)
+            let first = try await service.signIn(username: "binh", password: Self.password, kind: .bearer)
+            let second = try await service.signIn(username: "binh", password: Self.password, kind: .bearer)
+            #expect(try await service.account(forToken: first.token) != nil)
+            clock.advance(.milliseconds(1100))
+            #expect(try await service.account(forToken: second.token) != nil)
+            #expect(service.sessions.count == 1)
+            try await service.signOut(token: second.token)
+            #expect(service.sessions.count == 0)
         }
     }
 }

@@ -19,7 +19,7 @@ import Glibc
         let thread = Thread {
             outcome.base = WriterPriority.currentThread()
             #if os(Linux)
-            outcome.raised = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, WriterPriority.nice) == 0
+            outcome.raised = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, outcome.base - WriterPriority.steps) == 0
             #endif
             done.signal()
         }
@@ -28,12 +28,26 @@ import Glibc
         return (outcome.base, outcome.raised)
     }
 
+    /// The nice value of a thread started from the calling one.
+    static func childThreadPriority() -> Int32 {
+        final class Outcome: @unchecked Sendable { var nice: Int32 = 0 }
+        let outcome = Outcome(), done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            outcome.nice = WriterPriority.currentThread()
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+        return outcome.nice
+    }
+
     @Test func writesRunAtTheWritersPriority() async throws {
         let (base, mayRaise) = Self.probe()
         try await GroupCommitTests.withWriter { writer, _ in
-            let first = try await writer.transaction { _ in WriterPriority.currentThread() }
-            #expect(first == (mayRaise ? WriterPriority.nice : base))
-            // Only the writer's thread: the caller's is untouched.
+            let (own, child) = try await writer.transaction { _ in (WriterPriority.currentThread(), Self.childThreadPriority()) }
+            #expect(own == (mayRaise ? base - WriterPriority.steps : base))
+            // Only the writer's thread: a thread it starts, and the caller's, keep the normal priority.
+            #expect(child == base)
             #expect(WriterPriority.currentThread() == base)
         }
     }

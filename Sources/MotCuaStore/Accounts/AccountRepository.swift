@@ -69,7 +69,6 @@ public enum AccountRepository {
         guard failures >= lockAfter else { return nil }
         try await db.update("accounts").set("locked_until_ms", to: SQLBind(StoredTime.ms(until))).set("failed_logins", to: SQLBind(0))
             .where("id", .equal, id).run()
-        ReferenceWrites.happened()
         return until
     }
 
@@ -84,7 +83,6 @@ public enum AccountRepository {
     static func recordSuccess(id: String, in db: any SQLDatabase) async throws {
         try await db.update("accounts").set("failed_logins", to: SQLBind(0)).set("locked_until_ms", to: SQLLiteral.null)
             .where("id", .equal, id).run()
-        ReferenceWrites.happened()
     }
 
     /// Lifts a lock-out now and clears the failure count.
@@ -92,7 +90,7 @@ public enum AccountRepository {
         try await db.update("accounts").set("failed_logins", to: SQLBind(0)).set("locked_until_ms", to: SQLLiteral.null)
             .set("version", to: SQLRaw("version + 1")).set("updated_at", to: SQLBind(now()))
             .where("id", .equal, id).run()
-        ReferenceWrites.happened()
+        ReferenceWrites.happened(.sessions)
     }
 
     /// The account columns and, in the same row, its agency codes joined by commas (a code has

@@ -115,6 +115,7 @@ public struct AccountService: Sendable {
 
     public func signOut(token: String) async throws {
         try await database.transaction { db in try await SessionRepository.delete(token: token, in: db) }
+        sessions.forget(token: token)
     }
 
     /// The account behind a session token, if it is still valid.

@@ -6,10 +6,12 @@ import MotCuaCore
 /// by each commit, so every lookup read its pages afresh.
 ///
 /// A copy is used for the holding rule's time (a second by default), and only while this
-/// process has written no accounts or sessions (`ReferenceWrites`): a sign-out, a lock-out or an
-/// unlock here is seen by the next request. One made by another server on the same database
-/// is seen within that second. A session's expiry is checked on every use, held or not. Keyed
-/// by the token's hash, as the table is: the cache keeps no token.
+/// process has ended no session and unlocked no account (`ReferenceWrites`, `.sessions`): a
+/// sign-out, a lock-out or an unlock here is seen by the next request. One made by another
+/// server on the same database is seen within that second. A session's expiry is checked on
+/// every use, held or not. Keyed by the token's hash, as the table is: the cache keeps no token.
+/// Copies past their time are dropped within a second or so of it (on the next use), so the
+/// accounts' personal data does not stay in memory after their sessions end.
 final class SessionCache: @unchecked Sendable {
     private struct Entry {
         let account: Account
@@ -19,13 +21,21 @@ final class SessionCache: @unchecked Sendable {
 
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
+    private var lastSweep: ContinuousClock.Instant
     let rule: HoldingRule
     /// Entries kept at most; past it those no longer held are dropped, then all if need be.
     let capacity: Int
 
-    init(rule: HoldingRule = HoldingRule(), capacity: Int = 10_000) {
+    init(rule: HoldingRule = HoldingRule(writes: { ReferenceWrites.generation(of: .sessions) }), capacity: Int = 10_000) {
         self.rule = rule
         self.capacity = capacity
+        lastSweep = rule.now()
+    }
+
+    /// Drops the copy for `token` (its owner signed out here).
+    func forget(token: String) {
+        let hash = SessionRepository.hash(token)
+        lock.withLock { _ = entries.removeValue(forKey: hash) }
     }
 
     /// The account behind `token` if its session exists and has not expired at `now`.
@@ -33,7 +43,11 @@ final class SessionCache: @unchecked Sendable {
         let hash = SessionRepository.hash(token)
         let stamp = rule.stamp()
         let nowMs = StoredTime.ms(now)
-        if let held = lock.withLock({ entries[hash] }), rule.holds(held.read, at: stamp) {
+        let held = lock.withLock {
+            if stamp.at - lastSweep >= rule.keepFor { sweep(at: stamp) }
+            return entries[hash]
+        }
+        if let held, rule.holds(held.read, at: stamp) {
             return nowMs < held.expiresMs ? held.account : nil
         }
         let found = try await database.withConnection { db in
@@ -45,12 +59,18 @@ final class SessionCache: @unchecked Sendable {
                 return
             }
             if entries.count >= capacity {
-                entries = entries.filter { rule.holds($0.value.read, at: stamp) }
+                sweep(at: stamp)
                 if entries.count >= capacity { entries.removeAll() }
             }
             entries[hash] = Entry(account: found.account, expiresMs: found.expiresMs, read: stamp)
         }
         return found?.account
+    }
+
+    /// Drops the copies no longer held. Called with the lock taken.
+    private func sweep(at stamp: HoldingRule.Stamp) {
+        entries = entries.filter { rule.holds($0.value.read, at: stamp) }
+        lastSweep = stamp.at
     }
 
     /// How many sessions are held: for tests.

@@ -41,13 +41,13 @@ public enum SessionRepository {
 
     static func delete(token: String, in db: any SQLDatabase) async throws {
         try await db.delete(from: "sessions").where("token_hash", .equal, hash(token)).run()
-        ReferenceWrites.happened()
+        ReferenceWrites.happened(.sessions)
     }
 
     /// Ends every session of an account (after a lock-out or a password change).
     static func deleteAll(accountId: String, in db: any SQLDatabase) async throws {
         try await db.delete(from: "sessions").where("account_id", .equal, accountId).run()
-        ReferenceWrites.happened()
+        ReferenceWrites.happened(.sessions)
     }
 
     static func hash(_ token: String) -> String {

@@ -108,8 +108,8 @@ public final class Database: Sendable {
 
     private static func run<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R,
                                          in db: any SQLDatabase) async throws -> R {
-        let generation = ReferenceWrites.generation
-        defer { ReferenceWrites.settle(since: generation) }
+        let generations = ReferenceWrites.generations
+        defer { ReferenceWrites.settle(since: generations) }
         try await db.raw("BEGIN").run()
         do {
             let result = try await body(db)

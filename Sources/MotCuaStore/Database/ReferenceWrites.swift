@@ -1,22 +1,41 @@
 import Foundation
 
-/// Counts this process's writes of reference data (catalogue, agencies, units) and of what
-/// sessions stand for (a sign-out, a lock-out, an unlock), so that copies held in memory for the
-/// busy paths (`ProcedureCache`, `AgencyProvinces`, `SessionCache`) are checked again at
-/// once after one: when it is written, and again when its transaction ends (`settle`), before
-/// its caller hears of it. Writes by another process are seen when a copy's time runs out.
+/// Counts this process's writes of what the busy paths hold copies of, so that those copies are
+/// checked again at once after one: when it is written, and again when its transaction ends
+/// (`settle`), before its caller hears of it. Writes by another process are seen when a copy's
+/// time runs out. Two counts, so that a sign-out does not drop the catalogue's copies:
+/// - reference data (catalogue, agencies, units), for `ProcedureCache` and `AgencyProvinces`;
+/// - what a session stands for (a sign-out, a lock-out, an unlock), for `SessionCache`.
 enum ReferenceWrites {
+    enum Kind: Int, CaseIterable {
+        case reference, sessions
+    }
+
+    /// Both counts at one instant, taken when a transaction starts.
+    struct Generations: Equatable {
+        fileprivate let counts: [Int]
+    }
+
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var count = 0
+    nonisolated(unsafe) private static var counts = Array(repeating: 0, count: Kind.allCases.count)
 
-    static var generation: Int { lock.withLock { count } }
+    /// The count of reference data writes.
+    static var generation: Int { generation(of: .reference) }
 
-    static func happened() { lock.withLock { count += 1 } }
+    static func generation(of kind: Kind) -> Int { lock.withLock { counts[kind.rawValue] } }
 
-    /// Called once a transaction has committed or rolled back: if reference data was written
-    /// since `generation` (by it, or by anything else meanwhile), counts once more, so that a copy
-    /// read while the write was not yet committed (or not yet rolled back) is dropped too.
-    static func settle(since generation: Int) { lock.withLock { if count != generation { count += 1 } } }
+    static var generations: Generations { lock.withLock { Generations(counts: counts) } }
+
+    static func happened(_ kind: Kind = .reference) { lock.withLock { counts[kind.rawValue] += 1 } }
+
+    /// Called once a transaction has committed or rolled back: each count that moved since
+    /// `generations` (by it, or by anything else meanwhile) moves once more, so that a copy read
+    /// while the write was not yet committed (or not yet rolled back) is dropped too.
+    static func settle(since generations: Generations) {
+        lock.withLock {
+            for kind in counts.indices where counts[kind] != generations.counts[kind] { counts[kind] += 1 }
+        }
+    }
 }
 
 /// How long a copy of reference data is used without asking the database again: for `keepFor`,

@@ -69,7 +69,7 @@ final class SQLiteWriter: Sendable {
         let shared = batch.count > 1
         var done: [any PendingWrite] = []
         // Reference data written in this batch is counted again before anyone is answered.
-        let generation = ReferenceWrites.generation
+        let generations = ReferenceWrites.generations
         for (index, write) in batch.enumerated() {
             do {
                 if shared { try await db.raw("SAVEPOINT write").run() }
@@ -80,7 +80,7 @@ final class SQLiteWriter: Sendable {
                 write.fail(error)
                 if shared, await rolledBackToSavepoint(in: db) { continue }
                 let dropped = DatabaseError("rolled back with the transaction it shared, after another write failed: \(error)")
-                ReferenceWrites.settle(since: generation)
+                ReferenceWrites.settle(since: generations)
                 done.forEach { $0.fail(dropped) }
                 return try await rollback(in: db, untried: Array(batch[(index + 1)...]))
             }
@@ -88,11 +88,11 @@ final class SQLiteWriter: Sendable {
         do {
             try await db.raw("COMMIT").run()
         } catch {
-            ReferenceWrites.settle(since: generation)
+            ReferenceWrites.settle(since: generations)
             done.forEach { $0.fail(error) }
             return try await rollback(in: db, untried: [])
         }
-        ReferenceWrites.settle(since: generation)
+        ReferenceWrites.settle(since: generations)
         done.forEach { $0.succeed() }
         return []
     }
