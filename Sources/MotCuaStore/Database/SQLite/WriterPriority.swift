@@ -8,9 +8,8 @@ import Logging
 /// The scheduling priority SQLite's writer thread asks for. Every write waits for that one thread,
 /// so when the CPU is contended (a surge, where most requests are refused and refusing them takes
 /// CPU too) the writer should be the last to wait for a core. On 2 cores the surge met its target
-/// (goodput at 4 × the saturation load ≥ 0.9 × saturation) in six runs of six with it (two of them
-/// with the priority set from an environment variable), and six of nine without: a gain within
-/// that machine's noise, kept because it is the right order.
+/// (goodput at 4 × the saturation load ≥ 0.9 × saturation) in eight runs of eight with it, and
+/// seven of eleven without: a gain within that machine's noise, kept because it is the right order.
 ///
 /// Raising a thread's priority needs CAP_SYS_NICE or a soft RLIMIT_NICE that allows it (systemd's
 /// `LimitNICE=-10`); without either the writer keeps the process's priority and works the same.
