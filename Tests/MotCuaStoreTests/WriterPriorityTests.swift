@@ -9,37 +9,32 @@ import Glibc
 /// SQLite's writer thread asks for a higher priority than the rest of the process, and runs
 /// every write at it; where the process may not raise it (no CAP_SYS_NICE), writes still run.
 @Suite struct WriterPriorityTests {
-    /// On a thread of its own: the priority a new thread gets, and whether it may raise its own.
-    static func probe() -> (base: Int32, mayRaise: Bool) {
-        final class Outcome: @unchecked Sendable {
-            var base: Int32 = 0
-            var raised = false
-        }
-        let outcome = Outcome(), done = DispatchSemaphore(value: 0)
+    /// `body`'s result, run on a new thread started from the calling one.
+    static func onNewThread<T>(_ body: @escaping @Sendable () -> T) -> T {
+        let outcome = Outcome<T>(), done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            outcome.base = WriterPriority.currentThread()
-            #if os(Linux)
-            outcome.raised = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, outcome.base - WriterPriority.steps) == 0
-            #endif
+            outcome.value = body()
             done.signal()
         }
         thread.start()
         done.wait()
-        return (outcome.base, outcome.raised)
+        return outcome.value!
+    }
+
+    /// On a thread of its own: the priority a new thread gets, and whether it may raise its own.
+    static func probe() -> (base: Int32, mayRaise: Bool) {
+        onNewThread {
+            let base = WriterPriority.currentThread()
+            #if os(Linux)
+            return (base, setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, base - WriterPriority.steps) == 0)
+            #else
+            return (base, false)
+            #endif
+        }
     }
 
     /// The nice value of a thread started from the calling one.
-    static func childThreadPriority() -> Int32 {
-        final class Outcome: @unchecked Sendable { var nice: Int32 = 0 }
-        let outcome = Outcome(), done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            outcome.nice = WriterPriority.currentThread()
-            done.signal()
-        }
-        thread.start()
-        done.wait()
-        return outcome.nice
-    }
+    static func childThreadPriority() -> Int32 { onNewThread { WriterPriority.currentThread() } }
 
     @Test func writesRunAtTheWritersPriority() async throws {
         let (base, mayRaise) = Self.probe()
@@ -51,4 +46,9 @@ import Glibc
             #expect(WriterPriority.currentThread() == base)
         }
     }
+}
+
+/// What a thread hands back to the one waiting for it (after the semaphore: never both at once).
+private final class Outcome<T>: @unchecked Sendable {
+    var value: T?
 }

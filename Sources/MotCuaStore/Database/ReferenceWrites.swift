@@ -12,7 +12,7 @@ enum ReferenceWrites {
     }
 
     /// Both counts at one instant, taken when a transaction starts.
-    struct Generations: Equatable {
+    struct Generations {
         fileprivate let counts: [Int]
     }
 

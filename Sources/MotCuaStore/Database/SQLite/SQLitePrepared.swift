@@ -67,13 +67,13 @@ final class SQLitePrepared {
 
     func step(on connection: OpaquePointer, onRow: (SQLiteResultRow) throws -> Void) throws {
         // SQLite prepares a statement anew only in its first step: the names hold for every row after.
-        var columns: SQLiteColumns?
+        var runColumns: SQLiteColumns?
         while true {
             let code = sqlite_nio_sqlite3_step(statement)
             if code == SQLITE_DONE { return }
             guard code == SQLITE_ROW else { throw SQLiteFailure.last(code, on: connection) }
-            let names = columns ?? currentColumns()
-            columns = names
+            let names = runColumns ?? currentColumns()
+            runColumns = names
             var values: [SQLiteData] = []
             values.reserveCapacity(names.names.count)
             for column in 0..<Int32(names.names.count) { values.append(value(at: column)) }

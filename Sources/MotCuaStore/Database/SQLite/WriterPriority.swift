@@ -41,7 +41,6 @@ enum WriterPriority {
     /// The calling thread's nice value: for tests.
     static func currentThread() -> Int32 {
         #if os(Linux)
-        errno = 0
         return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
         #else
         return 0
