@@ -104,6 +104,17 @@ import Testing
         }
     }
 
+    @Test func theWriterCheckpointsEveryTenThousandFramesAndCutsTheWALBack() async throws {
+        try await Self.withWriter { writer, _ in
+            let (frames, limit) = try await writer.transaction { db in
+                (try await db.raw("PRAGMA wal_autocheckpoint").first(decodingColumn: "wal_autocheckpoint", as: Int.self),
+                 try await db.raw("PRAGMA journal_size_limit").first(decodingColumn: "journal_size_limit", as: Int.self))
+            }
+            #expect(frames == 10_000)
+            #expect(limit == 64 * 1024 * 1024)
+        }
+    }
+
     @Test func noWriteIsAnsweredBeforeItsCommit() async throws {
         try await Self.withWriter { writer, file in
             // A reader on another connection sees a write as soon as it is answered.
