@@ -242,7 +242,7 @@ public struct DossierRepository: Sendable {
         for (offset, event) in events.enumerated() {
             values += [
                 code, firstSequence + offset, event.command, event.actor.id, event.actor.role.rawValue, StoredTime.ms(event.at),
-                event.fromStatus?.rawValue, event.toStatus.rawValue, event.reason, try json(event.data),
+                event.fromStatus?.rawValue, event.toStatus.rawValue, event.reason, StoredJSON.object(event.data),
             ]
         }
         try await db.cached("dossier_events.append.\(events.count)", values) { db, v in

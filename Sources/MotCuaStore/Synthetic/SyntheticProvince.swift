@@ -134,7 +134,7 @@ public struct SyntheticProvince: Sendable {
                                 try StoredJSON.text(life.state), try StoredJSON.text(applicant), life.events.count, stamp, stamp, life.officer])
             for (n, event) in life.events.enumerated() {
                 eventRows.append([code, n + 1, event.command, event.actor.id, event.actor.role.rawValue, StoredTime.ms(event.at),
-                                  event.fromStatus?.rawValue, event.toStatus.rawValue, event.reason, try StoredJSON.text(event.data)])
+                                  event.fromStatus?.rawValue, event.toStatus.rawValue, event.reason, StoredJSON.object(event.data)])
             }
             agencyRows += life.visited.map { [code, $0] }
             var fact = DossierFact(code: code, agency: life.agency, procedure: life.procedure.code)
