@@ -53,13 +53,13 @@ public struct DossierRepository: Sendable {
             state.status.rawValue, StoredTime.ms(state.appointment), StoredTime.ms(state.stepDeadline), try json(state),
             try json(applicant), events.count, stamp, stamp, responsibleOfficer,
         ]
-        try await db.cached("dossiers.create", values) { db, v in
+        try await db.write(db.cached("dossiers.create", values) { db, v in
             db.insert(into: "dossiers")
                 .columns("code", "procedure_code", "process_version", "receiving_agency", "current_agency", "province_code",
                          "applicant_account", "status", "appointment_ms", "step_deadline_ms", "state", "applicant", "version",
                          "created_at", "updated_at", "responsible_officer")
                 .values(v)
-        }.run()
+        }.query)
         try await append(events, to: code, firstSequence: 1, in: db)
         try await recordAgency(receivingAgency, of: code, in: db)
         if currentAgency != receivingAgency { try await recordAgency(currentAgency, of: code, in: db) }
@@ -99,10 +99,10 @@ public struct DossierRepository: Sendable {
 
     /// Remembers that the dossier has been with this agency (once is enough).
     static func recordAgency(_ agency: String, of code: String, in db: any SQLDatabase) async throws {
-        try await db.cached("dossier_agencies.record", [code, agency]) { db, v in
+        try await db.write(db.cached("dossier_agencies.record", [code, agency]) { db, v in
             db.insert(into: "dossier_agencies").columns("dossier_code", "agency_code").values(v)
                 .ignoringConflicts(with: ["dossier_code", "agency_code"])
-        }.run()
+        }.query)
     }
 
     /// The agencies the dossier is or has been with.
@@ -245,12 +245,12 @@ public struct DossierRepository: Sendable {
                 event.fromStatus?.rawValue, event.toStatus.rawValue, event.reason, StoredJSON.object(event.data),
             ]
         }
-        try await db.cached("dossier_events.append.\(events.count)", values) { db, v in
+        try await db.write(db.cached("dossier_events.append.\(events.count)", values) { db, v in
             var insert = db.insert(into: "dossier_events")
                 .columns("dossier_code", "sequence", "command", "actor_id", "actor_role", "at_ms", "from_status", "to_status", "reason", "data")
             for row in 0..<events.count { insert = insert.values(Array(v[(row * 10)..<(row * 10 + 10)])) }
             return insert
-        }.run()
+        }.query)
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String { try StoredJSON.text(value) }

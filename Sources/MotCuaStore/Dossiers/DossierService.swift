@@ -109,6 +109,8 @@ public struct DossierService: Sendable {
         state.fees = try procedure.feesDue(choices: submission.feeChoices)
         let officer = viewer.isOfficer ? viewer.actor.id : nil
         let applicantAccount = viewer.actor.role == .citizen ? viewer.actor.id : nil
+        // The dossier, its history, trail, messages, fact and rollups go together (one round trip on PostgreSQL).
+        let db = db.deferringWrites()
         guard submission.acceptNow else {
             let dossier = try await DossierRepository.create(
                 procedureCode: submission.procedureCode, receivingAgency: agency, provinceCode: provinceCode,
@@ -116,6 +118,7 @@ public struct DossierService: Sendable {
             try await OutboxRepository.enqueue(code: dossier.code, sequence: 1, event: event, state: state, applicant: applicant,
                                                channels: notificationChannels, in: db)
             try await recordFact(of: dossier, after: nil, onlineLevel: procedure.onlineLevel, unsaved: Self.newFact(of: dossier, createdBy: event), in: db)
+            try await db.flushWrites()
             return dossier
         }
         // Accepted in the same transaction: the dossier is written once, already accepted, with both
@@ -129,6 +132,7 @@ public struct DossierService: Sendable {
                                            applicant: applicant, channels: notificationChannels, in: db)
         try await recordFact(of: dossier, after: accepted.event, onlineLevel: procedure.onlineLevel,
                              unsaved: Self.newFact(of: dossier, createdBy: event), in: db)
+        try await db.flushWrites()
         return dossier
     }
 
@@ -166,6 +170,8 @@ public struct DossierService: Sendable {
         let context = DossierContext(process: process, timeLimit: procedure.document.procedure.timeLimit, calendar: calendar, policy: policy)
         let next = try Self.transition(command, from: dossier.state, at: dossier.currentAgency, heldBy: dossier.responsibleOfficer,
                                        by: viewer, at: now, context: context)
+        // The history, trail, messages, fact and rollups after the update go together (one round trip on PostgreSQL).
+        let db = db.deferringWrites()
         let version = try await DossierRepository.update(dossier.code, expectedVersion: dossier.version, state: next.state,
                                                          currentAgency: next.currentAgency, previousAgency: dossier.currentAgency,
                                                          responsibleOfficer: next.officer, event: next.event, in: db)
@@ -176,6 +182,7 @@ public struct DossierService: Sendable {
                                     provinceCode: dossier.provinceCode, applicantAccount: dossier.applicantAccount,
                                     applicant: dossier.applicant, state: next.state, version: version, responsibleOfficer: next.officer)
         try await recordFact(of: updated, after: next.event, onlineLevel: procedure.document.procedure.onlineLevel, in: db)
+        try await db.flushWrites()
         return updated
     }
 

@@ -39,10 +39,10 @@ public enum OutboxRepository {
         }
         let rows = values.count / columns.count
         guard rows > 0 else { return }
-        try await db.cached("outbox.enqueue.\(rows)", values) { db, v in
+        try await db.write(db.cached("outbox.enqueue.\(rows)", values) { db, v in
             v.chunks(of: columns.count).reduce(db.insert(into: "notification_outbox").columns(columns)) { $0.values(Array($1)) }
                 .ignoringConflicts(with: ["dossier_code", "event_sequence", "channel"])
-        }.run()
+        }.query)
     }
 
     /// Due messages, oldest first, each claimed by one conditional update: of two senders racing

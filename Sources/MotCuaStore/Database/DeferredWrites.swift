@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+import NIOCore
+import SQLKit
+
+/// A transaction's database that holds back the statements whose rows nobody reads
+/// (`write(_:)`) and sends them together: on PostgreSQL as one statement, each a data-modifying
+/// `WITH` part, so that a submission's five inserts and upserts cost one round trip instead of
+/// five (each round trip was PostgresNIO work on the server and a parse-bind-execute on the
+/// database). Anything else run through it sends the held statements first, so effects keep
+/// their order; `flush()` sends the rest.
+///
+/// PostgreSQL runs the parts of one statement on one snapshot: none sees another's rows. So
+/// only writes that do not read each other's effects are held together (constraints are still
+/// checked at the end of the statement, foreign keys included).
+final class DeferringDatabase: SQLDatabase, @unchecked Sendable {
+    let base: any SQLDatabase
+    /// Touched by the one task running the transaction, statement after statement.
+    private var held: [any SQLExpression] = []
+
+    init(_ base: any SQLDatabase) { self.base = base }
+
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { base.dialect }
+    var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+    func hold(_ statement: any SQLExpression) { held.append(statement) }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        let parts = takeHeld()
+        guard let combined = Self.combined(parts) else { return base.execute(sql: query, onRow) }
+        return base.execute(sql: combined) { _ in }.flatMap { self.base.execute(sql: query, onRow) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        try await flush()
+        try await base.execute(sql: query, onRow)
+    }
+
+    /// Sends what is held.
+    func flush() async throws {
+        guard let combined = Self.combined(takeHeld()) else { return }
+        try await base.execute(sql: combined) { _ in }
+    }
+
+    private func takeHeld() -> [any SQLExpression] {
+        defer { held = [] }
+        return held
+    }
+
+    private static func combined(_ parts: [any SQLExpression]) -> (any SQLExpression)? {
+        parts.count > 1 ? CombinedWrites(parts: parts) : parts.first
+    }
+}
+
+/// Several writes as one PostgreSQL statement: `WITH w0 AS (…), w1 AS (…) <last>`. Each part is
+/// serialized alone and its placeholders (`$1`…) renumbered after the parts before it, since a
+/// cached statement's text already carries its numbers.
+struct CombinedWrites: SQLExpression {
+    let parts: [any SQLExpression]
+
+    func serialize(to serializer: inout SQLSerializer) {
+        var offset = serializer.binds.count
+        for (index, part) in parts.enumerated() {
+            var alone = SQLSerializer(database: serializer.database)
+            part.serialize(to: &alone)
+            let last = index == parts.count - 1
+            serializer.write(index == 0 ? "WITH " : "")
+            if !last { serializer.write("w\(index) AS (") }
+            serializer.write(Self.renumbered(alone.sql, by: offset))
+            serializer.write(last ? "" : index == parts.count - 2 ? ") " : "), ")
+            serializer.binds.append(contentsOf: alone.binds)
+            offset += alone.binds.count
+        }
+    }
+
+    /// `$n` → `$(n + offset)`. MotCua's statements put every value in a placeholder, so a `$`
+    /// followed by digits is never inside a literal.
+    static func renumbered(_ sql: String, by offset: Int) -> String {
+        guard offset > 0 else { return sql }
+        var out: [UInt8] = []
+        out.reserveCapacity(sql.utf8.count + 16)
+        var number: Int?
+        func endNumber() {
+            if let n = number { out += Array(String(n + offset).utf8) }
+            number = nil
+        }
+        var afterDollar = false
+        for byte in sql.utf8 {
+            if afterDollar, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                number = (number ?? 0) * 10 + Int(byte - UInt8(ascii: "0"))
+                continue
+            }
+            endNumber()
+            afterDollar = byte == UInt8(ascii: "$")
+            out.append(byte)
+        }
+        endNumber()
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension SQLDatabase {
+    /// Runs a statement whose rows are not read, or, in a `DeferringDatabase`, holds it to go
+    /// with the next ones.
+    func write(_ statement: any SQLExpression) async throws {
+        if let deferring = self as? DeferringDatabase {
+            deferring.hold(statement)
+        } else {
+            try await execute(sql: statement) { _ in }
+        }
+    }
+
+    /// Holds this transaction's writes on PostgreSQL (see `DeferringDatabase`); SQLite, with no
+    /// round trips to save, runs each at once.
+    func deferringWrites() -> any SQLDatabase {
+        dialect.name == "postgresql" && !(self is DeferringDatabase) ? DeferringDatabase(self) : self
+    }
+
+    /// The database under a `DeferringDatabase`, for a read that none of the held writes can
+    /// change: it runs at once, without sending them first.
+    var skippingHeldWrites: any SQLDatabase { (self as? DeferringDatabase)?.base ?? self }
+
+    /// Sends what a `deferringWrites()` database holds.
+    func flushWrites() async throws {
+        try await (self as? DeferringDatabase)?.flush()
+    }
+}

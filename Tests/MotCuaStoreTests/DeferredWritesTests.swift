@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import MotCuaTestSupport
+import NIOCore
+import SQLKit
+import Testing
+@testable import MotCuaCore
+@testable import MotCuaStore
+
+/// Writes held back and sent together: one statement on PostgreSQL, one by one on SQLite; the
+/// same effects, in the same order, on both; nothing of them kept when one fails.
+@Suite struct DeferredWritesTests {
+    /// Counts the statements that reach the database.
+    final class Counting: SQLDatabase, @unchecked Sendable {
+        let base: any SQLDatabase
+        private let lock = NSLock()
+        private var sent: [String] = []
+        init(_ base: any SQLDatabase) { self.base = base }
+        var statements: [String] { lock.withLock { sent } }
+        var logger: Logger { base.logger }
+        var eventLoop: any EventLoop { base.eventLoop }
+        var dialect: any SQLDialect { base.dialect }
+        func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+            lock.withLock { sent.append(serialize(query).sql) }
+            return base.execute(sql: query, onRow)
+        }
+        func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+            lock.withLock { sent.append(serialize(query).sql) }
+            try await base.execute(sql: query, onRow)
+        }
+    }
+
+    static func makeTables(in db: any SQLDatabase) async throws {
+        try await db.raw("CREATE TABLE parents (code TEXT PRIMARY KEY, note TEXT NOT NULL)").run()
+        try await db.raw("CREATE TABLE children (parent TEXT NOT NULL REFERENCES parents (code), n INTEGER NOT NULL)").run()
+        try await db.raw("CREATE TABLE totals (code TEXT PRIMARY KEY, n INTEGER NOT NULL)").run()
+    }
+
+    /// A parent, its children (cached text, numbered from $1 itself), and an upsert.
+    static func hold(_ code: String, total: Int, in db: any SQLDatabase) async throws {
+        try await db.write(db.cached("test.parents.insert", [code, "ghi chú $1 không phải tham số"]) { db, v in
+            db.insert(into: "parents").columns("code", "note").values(v)
+        }.query)
+        try await db.write(db.cached("test.children.insert.2", [code, 1, code, 2]) { db, v in
+            db.insert(into: "children").columns("parent", "n").values(Array(v[0..<2])).values(Array(v[2..<4]))
+        }.query)
+        try await db.write(db.raw("""
+            INSERT INTO totals (code, n) VALUES (\(bind: code), \(bind: total))
+            ON CONFLICT (code) DO UPDATE SET n = totals.n + excluded.n
+            """).query)
+    }
+
+    static func read(_ db: any SQLDatabase) async throws -> [String] {
+        let rows = try await db.raw("""
+            SELECT p.code, p.note, (SELECT count(*) FROM children c WHERE c.parent = p.code) AS children, t.n
+            FROM parents p JOIN totals t ON t.code = p.code ORDER BY p.code
+            """).all()
+        return try rows.map {
+            "\(try $0.decode(column: "code", as: String.self)) \(try $0.decode(column: "note", as: String.self)) "
+                + "\(try $0.decode(column: "children", as: Int.self)) \(try $0.decode(column: "n", as: Int.self))"
+        }
+    }
+
+    @Test(arguments: TestDatabases.kinds)
+    func heldWritesGoTogetherAndAReadSendsThemFirst(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await database.transaction { db in try await Self.makeTables(in: db) }
+            let sent = try await database.transaction { db in
+                let counting = Counting(db)
+                let writes = counting.deferringWrites()
+                try await Self.hold("A", total: 5, in: writes)
+                #expect(counting.statements.isEmpty || kind == .sqlite, "held until something needs them")
+                let seen = try await Self.read(writes)
+                #expect(seen == ["A ghi chú $1 không phải tham số 2 5"], "a read sees the held writes")
+                try await Self.hold("B", total: 7, in: writes)
+                try await writes.flushWrites()
+                return counting.statements
+            }
+            let stored = try await database.withConnection { db in try await Self.read(db) }
+            #expect(stored == ["A ghi chú $1 không phải tham số 2 5", "B ghi chú $1 không phải tham số 2 7"])
+            if kind == .postgres {
+                // Three writes and a read, then three writes: two statements and the read.
+                #expect(sent.count == 3)
+                #expect(sent[0].hasPrefix("WITH w0 AS (INSERT INTO") && sent[0].contains("$8)") && !sent[0].contains("$9"), "the last part numbered on from the others")
+            } else {
+                #expect(sent.count == 7, "SQLite runs each at once")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabases.kinds)
+    func aFailingPartKeepsNothingOfTheOthers(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await database.transaction { db in
+                try await Self.makeTables(in: db)
+                try await db.raw("INSERT INTO parents (code, note) VALUES ('A', 'có trước')").run()
+            }
+            await #expect(throws: (any Error).self) {
+                try await database.transaction { db in
+                    let writes = db.deferringWrites()
+                    // The totals row is fine; the parent "A" already exists.
+                    try await writes.write(db.raw("INSERT INTO totals (code, n) VALUES ('Z', 1)").query)
+                    try await Self.hold("A", total: 1, in: writes)
+                    try await writes.flushWrites()
+                }
+            }
+            let totals = try await database.withConnection { db in
+                try await db.raw("SELECT count(*) AS c FROM totals").first(decodingColumn: "c", as: Int.self)
+            }
+            #expect(totals == 0)
+        }
+    }
+
+    /// A submission's writes after its number, and a step's after its update, go as one statement.
+    @Test(arguments: TestDatabases.kinds)
+    func aSubmissionAndAStepSendTheirWritesTogetherOnPostgreSQL(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            let service = try await DossierServiceTests.seededService(database)
+            let submission = try DossierService.Submission(
+                procedureCode: "2.001583", channel: .online, receivingAgency: DossierServiceTests.centre,
+                applicant: Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345", phone: "0912345678")).validated()
+            let (dossier, submitted) = try await database.transaction { db in
+                let counting = Counting(db)
+                let dossier = try await service.submit(submission, by: DossierServiceTests.citizen, in: counting)
+                return (dossier, counting.statements)
+            }
+            let stepped = try await database.transaction { db in
+                let counting = Counting(db)
+                _ = try await service.apply(.accept, to: dossier, by: DossierServiceTests.intake, at: Date(), in: counting)
+                return counting.statements
+            }
+            for (statements, parts) in [(submitted, ["dossier_events", "notification_outbox", "dossier_facts"]), (stepped, ["dossier_events"])] {
+                // The number (or the update), then everything else.
+                let writes = statements.filter { sql in ["INSERT", "UPDATE", "WITH"].contains { sql.hasPrefix($0) } }
+                if kind == .postgres {
+                    #expect(writes.count == 2, "\(writes)")
+                    #expect((["WITH w0 AS ("] + parts).allSatisfy { writes.last?.contains($0) == true }, "\(writes)")
+                } else {
+                    #expect(writes.count >= 3, "SQLite runs each at once: \(writes)")
+                }
+            }
+            #expect(try await service.view(dossier.code, by: DossierServiceTests.citizen).version == 2)
+        }
+    }
+
+    @Test func placeholdersAreRenumberedAndNothingElse() {
+        #expect(CombinedWrites.renumbered("INSERT INTO t (a, b) VALUES ($1, $2), ($10, $2)", by: 4)
+                == "INSERT INTO t (a, b) VALUES ($5, $6), ($14, $6)")
+        #expect(CombinedWrites.renumbered("SELECT $1", by: 0) == "SELECT $1")
+        #expect(CombinedWrites.renumbered("SELECT 'tiền $', $3 + 1", by: 96) == "SELECT 'tiền $', $99 + 1")
+    }
+}
