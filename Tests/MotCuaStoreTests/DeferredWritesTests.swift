@@ -67,13 +67,16 @@ import Testing
             try await database.transaction { db in try await Self.makeTables(in: db) }
             let sent = try await database.transaction { db in
                 let counting = Counting(db)
-                let writes = counting.deferringWrites()
-                try await Self.hold("A", total: 5, in: writes)
-                #expect(counting.statements.isEmpty || kind == .sqlite, "held until something needs them")
-                let seen = try await Self.read(writes)
-                #expect(seen == ["A ghi chú $1 không phải tham số 2 5"], "a read sees the held writes")
-                try await Self.hold("B", total: 7, in: writes)
-                try await writes.flushWrites()
+                try await counting.withDeferredWrites { writes in
+                    try await Self.hold("A", total: 5, in: writes)
+                    #expect(counting.statements.isEmpty || kind == .sqlite, "held until something needs them")
+                    let seen = try await Self.read(writes)
+                    #expect(seen == ["A ghi chú $1 không phải tham số 2 5"], "a read sees the held writes")
+                    try await writes.withDeferredWrites { inner in
+                        try await Self.hold("B", total: 7, in: inner)
+                    }
+                    #expect(counting.statements.count == 2 || kind == .sqlite, "an inner body leaves its writes to the outer one")
+                }
                 return counting.statements
             }
             let stored = try await database.withConnection { db in try await Self.read(db) }
@@ -97,11 +100,11 @@ import Testing
             }
             await #expect(throws: (any Error).self) {
                 try await database.transaction { db in
-                    let writes = db.deferringWrites()
-                    // The totals row is fine; the parent "A" already exists.
-                    try await writes.write(db.raw("INSERT INTO totals (code, n) VALUES ('Z', 1)").query)
-                    try await Self.hold("A", total: 1, in: writes)
-                    try await writes.flushWrites()
+                    try await db.withDeferredWrites { writes in
+                        // The totals row is fine; the parent "A" already exists.
+                        try await writes.write(db.raw("INSERT INTO totals (code, n) VALUES ('Z', 1)").query)
+                        try await Self.hold("A", total: 1, in: writes)
+                    }
                 }
             }
             let totals = try await database.withConnection { db in
@@ -119,21 +122,31 @@ import Testing
             let submission = try DossierService.Submission(
                 procedureCode: "2.001583", channel: .online, receivingAgency: DossierServiceTests.centre,
                 applicant: Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345", phone: "0912345678")).validated()
+            // As `POST /dossiers` does it: the key claimed, the dossier submitted, the answer recorded.
+            let key = Idempotency.Request(scope: "dossiers:citizen-1", key: UUID().uuidString, requestHash: "h")
             let (dossier, submitted) = try await database.transaction { db in
                 let counting = Counting(db)
-                let dossier = try await service.submit(submission, by: DossierServiceTests.citizen, in: counting)
+                let dossier = try await counting.withDeferredWrites { db in
+                    #expect(try await Idempotency.claim(key, in: db) == nil)
+                    let dossier = try await service.submit(submission, by: DossierServiceTests.citizen, in: db)
+                    try await Idempotency.complete(key, .init(status: 201, body: "{}"), in: db)
+                    return dossier
+                }
                 return (dossier, counting.statements)
             }
+            let replay = try await database.transaction { db in try await Idempotency.claim(key, in: db) }
+            #expect(replay == .init(status: 201, body: "{}"))
             let stepped = try await database.transaction { db in
                 let counting = Counting(db)
                 _ = try await service.apply(.accept, to: dossier, by: DossierServiceTests.intake, at: Date(), in: counting)
                 return counting.statements
             }
-            for (statements, parts) in [(submitted, ["dossier_events", "notification_outbox", "dossier_facts"]), (stepped, ["dossier_events"])] {
-                // The number (or the update), then everything else.
+            for (statements, parts, first) in [(submitted, ["dossier_events", "notification_outbox", "dossier_facts", "idempotency_keys"], 2),
+                                               (stepped, ["dossier_events"], 1)] {
+                // The key and the number (or the update), then everything else.
                 let writes = statements.filter { sql in ["INSERT", "UPDATE", "WITH"].contains { sql.hasPrefix($0) } }
                 if kind == .postgres {
-                    #expect(writes.count == 2, "\(writes)")
+                    #expect(writes.count == first + 1, "\(writes)")
                     #expect((["WITH w0 AS ("] + parts).allSatisfy { writes.last?.contains($0) == true }, "\(writes)")
                 } else {
                     #expect(writes.count >= 3, "SQLite runs each at once: \(writes)")

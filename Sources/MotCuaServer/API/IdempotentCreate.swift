@@ -19,10 +19,13 @@ func idempotentCreate(
     let idempotency = try Headers.idempotency(request, scope: scope, body: body)
     let stored = try await storeCall {
         try await database.transaction { db -> Idempotency.StoredResponse in
-            if let idempotency, let previous = try await Idempotency.claim(idempotency, in: db) { return previous }
-            let response = Idempotency.StoredResponse(status: 201, body: try await create(db))
-            if let idempotency { try await Idempotency.complete(idempotency, response, in: db) }
-            return response
+            // The create's writes and the recorded response go together (one round trip on PostgreSQL).
+            try await db.withDeferredWrites { db in
+                if let idempotency, let previous = try await Idempotency.claim(idempotency, in: db) { return previous }
+                let response = Idempotency.StoredResponse(status: 201, body: try await create(db))
+                if let idempotency { try await Idempotency.complete(idempotency, response, in: db) }
+                return response
+            }
         }
     }
     return Response.json(stored.body, status: .init(code: stored.status), headers: [.location: location(stored.body)])

@@ -113,18 +113,18 @@ extension SQLDatabase {
         }
     }
 
-    /// Holds this transaction's writes on PostgreSQL (see `DeferringDatabase`); SQLite, with no
-    /// round trips to save, runs each at once.
-    func deferringWrites() -> any SQLDatabase {
-        dialect.name == "postgresql" && !(self is DeferringDatabase) ? DeferringDatabase(self) : self
+    /// Runs `body` with its writes held on PostgreSQL (see `DeferringDatabase`) and sends them
+    /// when it ends; inside another such body, that one sends them. SQLite, with no round trips
+    /// to save, runs each at once.
+    public func withDeferredWrites<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        guard dialect.name == "postgresql", !(self is DeferringDatabase) else { return try await body(self) }
+        let deferring = DeferringDatabase(self)
+        let result = try await body(deferring)
+        try await deferring.flush()
+        return result
     }
 
     /// The database under a `DeferringDatabase`, for a read that none of the held writes can
     /// change: it runs at once, without sending them first.
     var skippingHeldWrites: any SQLDatabase { (self as? DeferringDatabase)?.base ?? self }
-
-    /// Sends what a `deferringWrites()` database holds.
-    func flushWrites() async throws {
-        try await (self as? DeferringDatabase)?.flush()
-    }
 }

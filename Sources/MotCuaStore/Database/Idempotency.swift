@@ -52,12 +52,13 @@ public enum Idempotency {
         return try await lookup(request, in: db)
     }
 
-    /// Records the response of a create whose key was claimed in the same transaction.
+    /// Records the response of a create whose key was claimed in the same transaction (held with
+    /// the create's writes under `withDeferredWrites`).
     public static func complete(_ request: Request, _ response: StoredResponse, in db: any SQLDatabase) async throws {
-        try await db.cached("idempotency.complete", [response.status, response.body, request.scope, request.key]) { db, v in
+        try await db.write(db.cached("idempotency.complete", [response.status, response.body, request.scope, request.key]) { db, v in
             db.update("idempotency_keys").set("status", to: v[0]).set("response", to: v[1])
                 .where("scope", .equal, v[2]).where("idempotency_key", .equal, v[3])
-        }.run()
+        }.query)
     }
 
     public static func save(_ request: Request, _ response: StoredResponse, in db: any SQLDatabase) async throws {

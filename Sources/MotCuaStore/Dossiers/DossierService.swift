@@ -110,30 +110,29 @@ public struct DossierService: Sendable {
         let officer = viewer.isOfficer ? viewer.actor.id : nil
         let applicantAccount = viewer.actor.role == .citizen ? viewer.actor.id : nil
         // The dossier, its history, trail, messages, fact and rollups go together (one round trip on PostgreSQL).
-        let db = db.deferringWrites()
-        guard submission.acceptNow else {
+        return try await db.withDeferredWrites { db in
+            guard submission.acceptNow else {
+                let dossier = try await DossierRepository.create(
+                    procedureCode: submission.procedureCode, receivingAgency: agency, provinceCode: provinceCode,
+                    applicantAccount: applicantAccount, applicant: applicant, state: state, events: [event], responsibleOfficer: officer, in: db)
+                try await OutboxRepository.enqueue(code: dossier.code, sequence: 1, event: event, state: state, applicant: applicant,
+                                                   channels: notificationChannels, in: db)
+                try await recordFact(of: dossier, after: nil, onlineLevel: procedure.onlineLevel, unsaved: Self.newFact(of: dossier, createdBy: event), in: db)
+                return dossier
+            }
+            // Accepted in the same transaction: the dossier is written once, already accepted, with both
+            // events; its fact and rollups are written once too. The same rules as a later acceptance.
+            let accepted = try Self.transition(.accept, from: state, at: agency, heldBy: officer, by: viewer, at: now, context: context)
             let dossier = try await DossierRepository.create(
                 procedureCode: submission.procedureCode, receivingAgency: agency, provinceCode: provinceCode,
-                applicantAccount: applicantAccount, applicant: applicant, state: state, events: [event], responsibleOfficer: officer, in: db)
-            try await OutboxRepository.enqueue(code: dossier.code, sequence: 1, event: event, state: state, applicant: applicant,
-                                               channels: notificationChannels, in: db)
-            try await recordFact(of: dossier, after: nil, onlineLevel: procedure.onlineLevel, unsaved: Self.newFact(of: dossier, createdBy: event), in: db)
-            try await db.flushWrites()
+                applicantAccount: applicantAccount, applicant: applicant, state: accepted.state, events: [event, accepted.event],
+                currentAgency: accepted.currentAgency, responsibleOfficer: accepted.officer, in: db)
+            try await OutboxRepository.enqueue(code: dossier.code, events: [(1, event, state), (2, accepted.event, accepted.state)],
+                                               applicant: applicant, channels: notificationChannels, in: db)
+            try await recordFact(of: dossier, after: accepted.event, onlineLevel: procedure.onlineLevel,
+                                 unsaved: Self.newFact(of: dossier, createdBy: event), in: db)
             return dossier
         }
-        // Accepted in the same transaction: the dossier is written once, already accepted, with both
-        // events; its fact and rollups are written once too. The same rules as a later acceptance.
-        let accepted = try Self.transition(.accept, from: state, at: agency, heldBy: officer, by: viewer, at: now, context: context)
-        let dossier = try await DossierRepository.create(
-            procedureCode: submission.procedureCode, receivingAgency: agency, provinceCode: provinceCode,
-            applicantAccount: applicantAccount, applicant: applicant, state: accepted.state, events: [event, accepted.event],
-            currentAgency: accepted.currentAgency, responsibleOfficer: accepted.officer, in: db)
-        try await OutboxRepository.enqueue(code: dossier.code, events: [(1, event, state), (2, accepted.event, accepted.state)],
-                                           applicant: applicant, channels: notificationChannels, in: db)
-        try await recordFact(of: dossier, after: accepted.event, onlineLevel: procedure.onlineLevel,
-                             unsaved: Self.newFact(of: dossier, createdBy: event), in: db)
-        try await db.flushWrites()
-        return dossier
     }
 
     /// The dossier if the viewer may see it.
@@ -171,19 +170,19 @@ public struct DossierService: Sendable {
         let next = try Self.transition(command, from: dossier.state, at: dossier.currentAgency, heldBy: dossier.responsibleOfficer,
                                        by: viewer, at: now, context: context)
         // The history, trail, messages, fact and rollups after the update go together (one round trip on PostgreSQL).
-        let db = db.deferringWrites()
-        let version = try await DossierRepository.update(dossier.code, expectedVersion: dossier.version, state: next.state,
-                                                         currentAgency: next.currentAgency, previousAgency: dossier.currentAgency,
-                                                         responsibleOfficer: next.officer, event: next.event, in: db)
-        try await OutboxRepository.enqueue(code: dossier.code, sequence: version, event: next.event, state: next.state,
-                                           applicant: dossier.applicant, channels: notificationChannels, in: db)
-        let updated = StoredDossier(code: dossier.code, procedureCode: dossier.procedureCode, processVersion: dossier.processVersion,
-                                    receivingAgency: dossier.receivingAgency, currentAgency: next.currentAgency,
-                                    provinceCode: dossier.provinceCode, applicantAccount: dossier.applicantAccount,
-                                    applicant: dossier.applicant, state: next.state, version: version, responsibleOfficer: next.officer)
-        try await recordFact(of: updated, after: next.event, onlineLevel: procedure.document.procedure.onlineLevel, in: db)
-        try await db.flushWrites()
-        return updated
+        return try await db.withDeferredWrites { db in
+            let version = try await DossierRepository.update(dossier.code, expectedVersion: dossier.version, state: next.state,
+                                                             currentAgency: next.currentAgency, previousAgency: dossier.currentAgency,
+                                                             responsibleOfficer: next.officer, event: next.event, in: db)
+            try await OutboxRepository.enqueue(code: dossier.code, sequence: version, event: next.event, state: next.state,
+                                               applicant: dossier.applicant, channels: notificationChannels, in: db)
+            let updated = StoredDossier(code: dossier.code, procedureCode: dossier.procedureCode, processVersion: dossier.processVersion,
+                                        receivingAgency: dossier.receivingAgency, currentAgency: next.currentAgency,
+                                        provinceCode: dossier.provinceCode, applicantAccount: dossier.applicantAccount,
+                                        applicant: dossier.applicant, state: next.state, version: version, responsibleOfficer: next.officer)
+            try await recordFact(of: updated, after: next.event, onlineLevel: procedure.document.procedure.onlineLevel, in: db)
+            return updated
+        }
     }
 
     /// What a command makes of a dossier: its new state and event, the agency it is with then,
