@@ -40,14 +40,14 @@ import Testing
     static func hold(_ code: String, total: Int, in db: any SQLDatabase) async throws {
         try await db.write(db.cached("test.parents.insert", [code, "ghi chú $1 không phải tham số"]) { db, v in
             db.insert(into: "parents").columns("code", "note").values(v)
-        }.query)
+        }.query, into: "parents")
         try await db.write(db.cached("test.children.insert.2", [code, 1, code, 2]) { db, v in
             db.insert(into: "children").columns("parent", "n").values(Array(v[0..<2])).values(Array(v[2..<4]))
-        }.query)
+        }.query, into: "children")
         try await db.write(db.raw("""
             INSERT INTO totals (code, n) VALUES (\(bind: code), \(bind: total))
             ON CONFLICT (code) DO UPDATE SET n = totals.n + excluded.n
-            """).query)
+            """).query, into: "totals")
     }
 
     static func read(_ db: any SQLDatabase) async throws -> [String] {
@@ -102,7 +102,7 @@ import Testing
                 try await database.transaction { db in
                     try await db.withDeferredWrites { writes in
                         // The totals row is fine; the parent "A" already exists.
-                        try await writes.write(db.raw("INSERT INTO totals (code, n) VALUES ('Z', 1)").query)
+                        try await writes.write(db.raw("INSERT INTO totals (code, n) VALUES ('Z', 1)").query, into: "totals")
                         try await Self.hold("A", total: 1, in: writes)
                     }
                 }
@@ -111,6 +111,34 @@ import Testing
                 try await db.raw("SELECT count(*) AS c FROM totals").first(decodingColumn: "c", as: Int.self)
             }
             #expect(totals == 0)
+        }
+    }
+
+    /// Two parts of one PostgreSQL statement may not change the same row, and see the same snapshot:
+    /// a second write into a table, or a read of it, sends what is held first; a read of another does not.
+    @Test(arguments: TestDatabases.kinds)
+    func aSecondWriteIntoATableOrAReadOfItSendsTheHeldWritesFirst(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await database.transaction { db in try await Self.makeTables(in: db) }
+            let (early, sent, total) = try await database.transaction { db in
+                let counting = Counting(db)
+                return try await counting.withDeferredWrites { writes in
+                    try await writes.write(db.raw("INSERT INTO totals (code, n) VALUES ('A', 1)").query, into: "totals")
+                    _ = try await writes.reading(["parents"]).raw("SELECT count(*) AS c FROM parents").all()
+                    let early = counting.statements.count
+                    try await writes.write(db.raw("""
+                        INSERT INTO totals (code, n) VALUES ('A', 2) ON CONFLICT (code) DO UPDATE SET n = totals.n + excluded.n
+                        """).query, into: "totals")
+                    let total = try await writes.reading(["totals"]).raw("SELECT n FROM totals WHERE code = 'A'")
+                        .first(decodingColumn: "n", as: Int.self)
+                    return (early, counting.statements, total)
+                }
+            }
+            #expect(total == 3)
+            if kind == .postgres {
+                #expect(early == 1, "the read of another table went first, the write still held")
+                #expect(sent.count == 4, "then the insert, the upsert and the read, each alone: \(sent)")
+            }
         }
     }
 

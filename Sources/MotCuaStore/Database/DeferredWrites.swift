@@ -10,13 +10,13 @@ import SQLKit
 /// database). Anything else run through it sends the held statements first, so effects keep
 /// their order; `flush()` sends the rest.
 ///
-/// PostgreSQL runs the parts of one statement on one snapshot: none sees another's rows. So
-/// only writes that do not read each other's effects are held together (constraints are still
-/// checked at the end of the statement, foreign keys included).
+/// PostgreSQL runs the parts of one statement on one snapshot: none sees another's rows, and two
+/// may not change the same row. So a second write into a table already written sends the held
+/// ones first (constraints are still checked at the end of the statement, foreign keys included).
 final class DeferringDatabase: SQLDatabase, @unchecked Sendable {
     let base: any SQLDatabase
     /// Touched by the one task running the transaction, statement after statement.
-    private var held: [any SQLExpression] = []
+    private var held: [(table: String, statement: any SQLExpression)] = []
 
     init(_ base: any SQLDatabase) { self.base = base }
 
@@ -26,7 +26,12 @@ final class DeferringDatabase: SQLDatabase, @unchecked Sendable {
     var dialect: any SQLDialect { base.dialect }
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
-    func hold(_ statement: any SQLExpression) { held.append(statement) }
+    func hold(_ statement: any SQLExpression, into table: String) async throws {
+        if holdsWrites(into: [table]) { try await flush() }
+        held.append((table, statement))
+    }
+
+    func holdsWrites(into tables: Set<String>) -> Bool { held.contains { tables.contains($0.table) } }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
         let parts = takeHeld()
@@ -47,7 +52,7 @@ final class DeferringDatabase: SQLDatabase, @unchecked Sendable {
 
     private func takeHeld() -> [any SQLExpression] {
         defer { held = [] }
-        return held
+        return held.map(\.statement)
     }
 
     private static func combined(_ parts: [any SQLExpression]) -> (any SQLExpression)? {
@@ -103,11 +108,11 @@ struct CombinedWrites: SQLExpression {
 }
 
 extension SQLDatabase {
-    /// Runs a statement whose rows are not read, or, in a `DeferringDatabase`, holds it to go
-    /// with the next ones.
-    func write(_ statement: any SQLExpression) async throws {
+    /// Runs a statement into `table` whose rows are not read, or, in a `DeferringDatabase`,
+    /// holds it to go with the next ones.
+    func write(_ statement: any SQLExpression, into table: String) async throws {
         if let deferring = self as? DeferringDatabase {
-            deferring.hold(statement)
+            try await deferring.hold(statement, into: table)
         } else {
             try await execute(sql: statement) { _ in }
         }
@@ -124,7 +129,10 @@ extension SQLDatabase {
         return result
     }
 
-    /// The database under a `DeferringDatabase`, for a read that none of the held writes can
-    /// change: it runs at once, without sending them first.
-    var skippingHeldWrites: any SQLDatabase { (self as? DeferringDatabase)?.base ?? self }
+    /// The database to read `tables` through: under a `DeferringDatabase` holding no write into
+    /// them, the one below it, so that the read runs at once without sending the held writes.
+    func reading(_ tables: Set<String>) -> any SQLDatabase {
+        guard let deferring = self as? DeferringDatabase, !deferring.holdsWrites(into: tables) else { return self }
+        return deferring.base
+    }
 }

@@ -58,7 +58,7 @@ public enum Idempotency {
         try await db.write(db.cached("idempotency.complete", [response.status, response.body, request.scope, request.key]) { db, v in
             db.update("idempotency_keys").set("status", to: v[0]).set("response", to: v[1])
                 .where("scope", .equal, v[2]).where("idempotency_key", .equal, v[3])
-        }.query)
+        }.query, into: "idempotency_keys")
     }
 
     public static func save(_ request: Request, _ response: StoredResponse, in db: any SQLDatabase) async throws {

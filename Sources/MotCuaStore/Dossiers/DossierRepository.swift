@@ -59,7 +59,7 @@ public struct DossierRepository: Sendable {
                          "applicant_account", "status", "appointment_ms", "step_deadline_ms", "state", "applicant", "version",
                          "created_at", "updated_at", "responsible_officer")
                 .values(v)
-        }.query)
+        }.query, into: "dossiers")
         try await append(events, to: code, firstSequence: 1, in: db)
         try await recordAgency(receivingAgency, of: code, in: db)
         if currentAgency != receivingAgency { try await recordAgency(currentAgency, of: code, in: db) }
@@ -102,7 +102,7 @@ public struct DossierRepository: Sendable {
         try await db.write(db.cached("dossier_agencies.record", [code, agency]) { db, v in
             db.insert(into: "dossier_agencies").columns("dossier_code", "agency_code").values(v)
                 .ignoringConflicts(with: ["dossier_code", "agency_code"])
-        }.query)
+        }.query, into: "dossier_agencies")
     }
 
     /// The agencies the dossier is or has been with.
@@ -250,7 +250,7 @@ public struct DossierRepository: Sendable {
                 .columns("dossier_code", "sequence", "command", "actor_id", "actor_role", "at_ms", "from_status", "to_status", "reason", "data")
             for row in 0..<events.count { insert = insert.values(Array(v[(row * 10)..<(row * 10 + 10)])) }
             return insert
-        }.query)
+        }.query, into: "dossier_events")
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String { try StoredJSON.text(value) }

@@ -8,8 +8,8 @@ extension DossierService {
     /// `unsaved`: the fact of a dossier created in this transaction, not stored yet (nothing to replace).
     func recordFact(of dossier: StoredDossier, after event: DossierEvent?, onlineLevel: Procedure.OnlineLevel,
                     unsaved: DossierFact? = nil, in db: any SQLDatabase) async throws {
-        // Held writes (history, trail, messages) never change a fact: read it without sending them.
-        let old = unsaved != nil ? nil : try await FactRepository.find(dossier.code, in: db.skippingHeldWrites)
+        // Unless a fact write is held, the held writes (history, trail, messages) leave the fact as it is: read it at once.
+        let old = unsaved != nil ? nil : try await FactRepository.find(dossier.code, in: db.reading(["dossier_facts"]))
         guard var fact = unsaved ?? old else {
             // No fact yet (a dossier moved in from another system): the whole history, this event
             // included, makes it, so that what happened before is not lost from the reports.

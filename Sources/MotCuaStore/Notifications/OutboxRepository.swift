@@ -42,7 +42,7 @@ public enum OutboxRepository {
         try await db.write(db.cached("outbox.enqueue.\(rows)", values) { db, v in
             v.chunks(of: columns.count).reduce(db.insert(into: "notification_outbox").columns(columns)) { $0.values(Array($1)) }
                 .ignoringConflicts(with: ["dossier_code", "event_sequence", "channel"])
-        }.query)
+        }.query, into: "notification_outbox")
     }
 
     /// Due messages, oldest first, each claimed by one conditional update: of two senders racing

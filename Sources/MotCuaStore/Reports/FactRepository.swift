@@ -84,7 +84,7 @@ public enum FactRepository {
                 INSERT INTO report_rollups (grain, period, agency_code, procedure_code, \(unsafeRaw: names.joined(separator: ", ")))
                 VALUES \(rows.joined(separator: ", "))
                 ON CONFLICT (grain, period, agency_code, procedure_code) DO UPDATE SET \(updates.joined(separator: ", "))
-                """).query)
+                """).query, into: "report_rollups")
         }
         let buckets = rollups.durations.sorted { RollupKey.precedes($0.key, $1.key) }
             .flatMap { key, histogram in histogram.sorted { $0.key < $1.key }.map { (key, $0.key, $0.value) } }
@@ -96,7 +96,7 @@ public enum FactRepository {
                 INSERT INTO report_durations (grain, period, agency_code, procedure_code, bucket, dossiers)
                 VALUES \(rows.joined(separator: ", "))
                 ON CONFLICT (grain, period, agency_code, procedure_code, bucket) DO UPDATE SET dossiers = report_durations.dossiers + excluded.dossiers
-                """).query)
+                """).query, into: "report_durations")
         }
     }
 
@@ -116,7 +116,7 @@ public enum FactRepository {
     // again, and that upsert was a third of an intake's SQL.
 
     static func insert(_ f: DossierFact, in db: any SQLDatabase) async throws {
-        try await db.write(db.raw("INSERT INTO dossier_facts (\(unsafeRaw: columns.joined(separator: ", "))) VALUES (\(binds: row(f)))").query)
+        try await db.write(db.raw("INSERT INTO dossier_facts (\(unsafeRaw: columns.joined(separator: ", "))) VALUES (\(binds: row(f)))").query, into: "dossier_facts")
     }
 
     /// Writes the columns where `f` differs from `old`, the row as stored (read in this transaction).
@@ -125,7 +125,7 @@ public enum FactRepository {
         let changed = columns.indices.dropFirst().filter { AnyHashable(new[$0]) != AnyHashable(stored[$0]) }
         guard !changed.isEmpty else { return }
         let sets = changed.map { "\(unsafeRaw: columns[$0]) = \(bind: new[$0])" as SQLQueryString }
-        try await db.write(db.raw("UPDATE dossier_facts SET \(sets.joined(separator: ", ")) WHERE dossier_code = \(bind: f.code)").query)
+        try await db.write(db.raw("UPDATE dossier_facts SET \(sets.joined(separator: ", ")) WHERE dossier_code = \(bind: f.code)").query, into: "dossier_facts")
     }
 
     /// Adds many rollup rows, a slice per statement to stay under the databases' limits on bound values.
