@@ -4,11 +4,11 @@ import NIOCore
 import SQLKit
 
 /// A transaction's database that holds back the statements whose rows nobody reads
-/// (`write(_:)`) and sends them together: on PostgreSQL as one statement, each a data-modifying
-/// `WITH` part, so that a submission's five inserts and upserts cost one round trip instead of
-/// five (each round trip was PostgresNIO work on the server and a parse-bind-execute on the
-/// database). Anything else run through it sends the held statements first, so effects keep
-/// their order; `flush()` sends the rest.
+/// (`write(_:into:)`) and sends them together: on PostgreSQL as one statement, each a
+/// data-modifying `WITH` part, so that a submission's inserts and upserts and its recorded
+/// answer cost one round trip instead of up to seven (each round trip was PostgresNIO work on the
+/// server and a parse-bind-execute on the database). Anything else run through it sends the held
+/// statements first, so effects keep their order; `flush()` sends the rest.
 ///
 /// PostgreSQL runs the parts of one statement on one snapshot: none sees another's rows, and two
 /// may not change the same row. So a second write into a table already written sends the held
