@@ -79,17 +79,17 @@ import Testing
     @Test(arguments: TestDatabases.kinds)
     func aTransactionThatWroteReferenceDataCountsAgainWhenItEnds(on kind: DatabaseKind) async throws {
         try await TestDatabases.withFresh(kind) { database in
-            var before = ReferenceWrites.generation
+            var before = ReferenceWrites.generation(of: .reference)
             try await database.transaction { _ in ReferenceWrites.happened() }
-            #expect(ReferenceWrites.generation >= before + 2)
-            before = ReferenceWrites.generation
+            #expect(ReferenceWrites.generation(of: .reference) >= before + 2)
+            before = ReferenceWrites.generation(of: .reference)
             await #expect(throws: StoreError.self) {
                 try await database.transaction { _ in
                     ReferenceWrites.happened()
                     throw StoreError.notFound("x")
                 }
             }
-            #expect(ReferenceWrites.generation >= before + 2)
+            #expect(ReferenceWrites.generation(of: .reference) >= before + 2)
         }
     }
 }

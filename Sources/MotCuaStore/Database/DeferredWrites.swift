@@ -34,9 +34,8 @@ final class DeferringDatabase: SQLDatabase, @unchecked Sendable {
     func holdsWrites(into tables: Set<String>) -> Bool { held.contains { tables.contains($0.table) } }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        let parts = takeHeld()
-        guard let combined = Self.combined(parts) else { return base.execute(sql: query, onRow) }
-        return base.execute(sql: combined) { _ in }.flatMap { self.base.execute(sql: query, onRow) }
+        guard let held = takeHeld() else { return base.execute(sql: query, onRow) }
+        return base.execute(sql: held) { _ in }.flatMap { self.base.execute(sql: query, onRow) }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
@@ -46,17 +45,14 @@ final class DeferringDatabase: SQLDatabase, @unchecked Sendable {
 
     /// Sends what is held.
     func flush() async throws {
-        guard let combined = Self.combined(takeHeld()) else { return }
-        try await base.execute(sql: combined) { _ in }
+        guard let held = takeHeld() else { return }
+        try await base.execute(sql: held) { _ in }
     }
 
-    private func takeHeld() -> [any SQLExpression] {
+    /// What is held, as one statement (nil if nothing is), and holds nothing more.
+    private func takeHeld() -> (any SQLExpression)? {
         defer { held = [] }
-        return held.map(\.statement)
-    }
-
-    private static func combined(_ parts: [any SQLExpression]) -> (any SQLExpression)? {
-        parts.count > 1 ? CombinedWrites(parts: parts) : parts.first
+        return held.count > 1 ? CombinedWrites(parts: held.map(\.statement)) : held.first?.statement
     }
 }
 
@@ -72,10 +68,10 @@ struct CombinedWrites: SQLExpression {
             var alone = SQLSerializer(database: serializer.database)
             part.serialize(to: &alone)
             let last = index == parts.count - 1
-            serializer.write(index == 0 ? "WITH " : "")
+            serializer.write(index == 0 ? "WITH " : last ? " " : ", ")
             if !last { serializer.write("w\(index) AS (") }
             serializer.write(Self.renumbered(alone.sql, by: offset))
-            serializer.write(last ? "" : index == parts.count - 2 ? ") " : "), ")
+            if !last { serializer.write(")") }
             serializer.binds.append(contentsOf: alone.binds)
             offset += alone.binds.count
         }
@@ -89,7 +85,7 @@ struct CombinedWrites: SQLExpression {
         out.reserveCapacity(sql.utf8.count + 16)
         var number: Int?
         func endNumber() {
-            if let n = number { out += Array(String(n + offset).utf8) }
+            if let n = number { out.append(contentsOf: String(n + offset).utf8) }
             number = nil
         }
         var afterDollar = false

@@ -19,9 +19,6 @@ enum ReferenceWrites {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var counts = Array(repeating: 0, count: Kind.allCases.count)
 
-    /// The count of reference data writes.
-    static var generation: Int { generation(of: .reference) }
-
     static func generation(of kind: Kind) -> Int { lock.withLock { counts[kind.rawValue] } }
 
     static var generations: Generations { lock.withLock { Generations(counts: counts) } }
@@ -53,7 +50,7 @@ struct HoldingRule: Sendable {
     let writes: @Sendable () -> Int
 
     init(keepFor: Duration = .seconds(1), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
-         writes: @escaping @Sendable () -> Int = { ReferenceWrites.generation }) {
+         writes: @escaping @Sendable () -> Int = { ReferenceWrites.generation(of: .reference) }) {
         self.keepFor = keepFor
         self.now = now
         self.writes = writes

@@ -18,14 +18,14 @@ final class SQLiteWriter: Sendable {
     /// At most this many transactions share a commit: bounds the first one's wait for its answer.
     static let maxBatch = 32
 
-    /// An intake dirties about 20 pages in as many indexes, and the busiest of them (rollups,
-    /// the indexes' newest leaves) again in every commit. Checkpointing every 10,000 WAL frames
-    /// instead of SQLite's 1,000 copies each of those back to the database once instead of ten
-    /// times (measured: SQLite intake +15 %, its p95 halved; BENCHMARKS.md, "2026-12-05 (small hours)").
-    /// The WAL file is cut back to 64 MiB after a checkpoint, so one long read does not leave it large.
-    static let checkpointFrames = 10_000
-    static let walSizeLimit = 64 << 20
-    static let checkpointPragmas = ["PRAGMA wal_autocheckpoint = \(checkpointFrames)", "PRAGMA journal_size_limit = \(walSizeLimit)"]
+    /// The writer connection's own settings.
+    /// - Savepoints journal in memory: see `SQLiteFileSource.pragmas`.
+    /// - An intake dirties about 20 pages in as many indexes, and the busiest of them (rollups,
+    ///   the indexes' newest leaves) again in every commit. Checkpointing every 10,000 WAL frames
+    ///   instead of SQLite's 1,000 copies each of those back to the database once instead of ten
+    ///   times (measured: SQLite intake +16 %, its p95 halved; BENCHMARKS.md, "2026-12-05 (small hours)").
+    /// - The WAL file is cut back to 64 MiB after a checkpoint, so one long read does not leave it large.
+    static let pragmas = ["PRAGMA temp_store = MEMORY", "PRAGMA wal_autocheckpoint = 10000", "PRAGMA journal_size_limit = \(64 << 20)"]
 
     private let executor = ThreadPoolExecutor(startingThreads: 1)
     private let pool: ConnectionPool<SQLiteFileSource>
@@ -33,7 +33,7 @@ final class SQLiteWriter: Sendable {
 
     init(path: String, logger: Logger) {
         // No executor: the drain already runs its bodies on the writer's thread.
-        let source = SQLiteFileSource(path: path, pragmas: ["PRAGMA temp_store = MEMORY"] + Self.checkpointPragmas)
+        let source = SQLiteFileSource(path: path, pragmas: Self.pragmas)
         pool = ConnectionPool(source: source, maxConnections: 1, logger: logger)
         // The first job on the writer's one thread, so every write runs after it.
         executor.runOnPoolThread { WriterPriority.raiseCurrentThread(logger: logger) }

@@ -38,15 +38,16 @@ enum StoredJSON {
             case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
             case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
             case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20: out += Array("\\u00".utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0f)]]
+            case 0..<0x20: out.append(contentsOf: "\\u00".utf8 + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0f)]])
             default: out.append(byte)
             }
         }
         out.append(UInt8(ascii: "\""))
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
+
+/// Lower-case hexadecimal digits, by value.
+private let hexDigits = Array("0123456789abcdef".utf8)
 
 /// Instants in `*_ms` BIGINT columns: milliseconds since 1970, the same on both databases.
 enum StoredTime {
@@ -60,12 +61,11 @@ extension Sequence where Element == UInt8 {
     /// By table, not `String(format:)`: every request hashes its session token, and formatting
     /// 32 strings a digest showed in the write profile.
     public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0f)])
         }
         return String(decoding: text, as: UTF8.self)
     }
