@@ -113,36 +113,81 @@ import Testing
         }
     }
 
-    /// Two officers act on the same version: exactly one succeeds; the history has both the
-    /// submission and the one act, and a failed command leaves no trace.
+    /// Officers acting at once on the same version: exactly one succeeds and the others are told
+    /// the version moved on (the dossier is locked while read, so none starts from the old one);
+    /// the history has the submission and the one act, and a failed command leaves no trace.
     @Test(arguments: TestDatabases.kinds)
-    func oneOfTwoConcurrentActsWins(on kind: DatabaseKind) async throws {
+    func oneOfConcurrentActsWins(on kind: DatabaseKind) async throws {
         try await TestDatabases.withFresh(kind) { database in
-            try await CatalogueRepositoryTests.seeded(database)
-            let context = try await Self.context(database)
-            let submitted = try await Self.submit(database, context, at: WorkingCalendar.instant(CivilDate(year: 2026, month: 11, day: 23)!, 8 * 3600))
-            let at = WorkingCalendar.instant(CivilDate(year: 2026, month: 11, day: 23)!, 9 * 3600)
-            let (accepted, event) = try DossierMachine.apply(.accept, to: submitted.state, by: Self.intake, at: at, context: context)
+            let service = try await DossierServiceTests.seededService(database)
+            let submitted = try await DossierServiceTests.submitOnline(service)
             let results = await withTaskGroup(of: Result<Int, any Error>.self) { group in
-                for _ in 0..<2 {
+                for _ in 0..<4 {
                     group.addTask {
                         await Result(catching: {
-                            try await database.transaction { db in
-                                try await DossierRepository.update(submitted.code, expectedVersion: 1, state: accepted,
-                                                                   currentAgency: Self.agency, event: event, in: db)
-                            }
+                            try await service.act(.accept, on: submitted.code, expectedVersion: 1, by: DossierServiceTests.intake).version
                         })
                     }
                 }
                 return await group.reduce(into: [Result<Int, any Error>]()) { $0.append($1) }
             }
             #expect(results.filter { (try? $0.get()) == 2 }.count == 1)
-            #expect(results.contains { if case .failure(StoreError.staleVersion(current: 2)) = $0 { return true } else { return false } })
+            #expect(results.filter { if case .failure(StoreError.staleVersion(current: 2)) = $0 { true } else { false } }.count == 3, "\(results)")
             let stored = try #require(try await DossierRepository(database: database).find(submitted.code))
-            #expect(stored.version == 2 && stored.state.status == .accepted && stored.applicant.fullName == "Nguyễn Văn An")
+            #expect(stored.version == 2 && stored.state.status == .accepted && stored.applicant.fullName == "Trần Thị Bình")
             let history = try await DossierRepository(database: database).events(submitted.code)
             #expect(history.map(\.command) == ["submit", "accept"])
-            #expect(history[1].data["appointment"] == event.data["appointment"])
+        }
+    }
+
+    /// A dossier read for a change is read for another change only once the first has ended, so
+    /// the second starts from the first's version (PostgreSQL locks the row; SQLite has one writer).
+    @Test(arguments: TestDatabases.kinds)
+    func aDossierReadForAChangeWaitsForTheChangeBefore(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            let service = try await DossierServiceTests.seededService(database)
+            let submitted = try await DossierServiceTests.submitOnline(service)
+            let (locked, signal) = AsyncStream.makeStream(of: Void.self)
+            let first = Task {
+                try await database.transaction { db in
+                    let (dossier, fact) = try #require(try await DossierRepository.findForChange(submitted.code, in: db))
+                    signal.yield()
+                    try await Task.sleep(for: .milliseconds(300))
+                    return try await service.apply(.accept, to: dossier, fact: .stored(fact), by: DossierServiceTests.intake,
+                                                   at: Date(), in: db).version
+                }
+            }
+            for await _ in locked { break }
+            let second = try await database.transaction { db in
+                try await DossierRepository.findForChange(submitted.code, in: db)?.dossier.version
+            }
+            #expect(try await first.value == 2)
+            #expect(second == 2, "read after the first change committed, not before it")
+        }
+    }
+
+    /// A save from a version the dossier has already left fails whole, held writes and all: the
+    /// event's number is taken. (`act` reads the version under a lock, so this is a backstop.)
+    @Test(arguments: TestDatabases.kinds)
+    func aSaveFromAVersionLeftBehindFailsWhole(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            let service = try await DossierServiceTests.seededService(database)
+            let submitted = try await DossierServiceTests.submitOnline(service)
+            let accepted = try await service.act(.accept, on: submitted.code, expectedVersion: 1, by: DossierServiceTests.intake)
+            let event = DossierEvent(command: "forward", actor: DossierServiceTests.intake.actor, at: Date(), fromStatus: .accepted,
+                                     toStatus: .processing, reason: nil, data: [:])
+            await #expect(throws: (any Error).self) {
+                try await database.transaction { db in
+                    try await db.withDeferredWrites { db in
+                        _ = try await DossierRepository.save(submitted.code, expectedVersion: 1, state: accepted.state,
+                                                             currentAgency: DossierServiceTests.finance, event: event, in: db)
+                    }
+                }
+            }
+            let stored = try #require(try await DossierRepository(database: database).find(submitted.code))
+            #expect(stored.version == 2 && stored.currentAgency == DossierServiceTests.centre)
+            #expect(try await DossierRepository(database: database).events(submitted.code).map(\.command) == ["submit", "accept"])
+            #expect(try await database.withConnection { db in try await DossierRepository.agencies(of: submitted.code, in: db) } == [DossierServiceTests.centre])
         }
     }
 }

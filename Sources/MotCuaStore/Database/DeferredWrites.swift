@@ -27,11 +27,9 @@ final class DeferringDatabase: SQLDatabase, @unchecked Sendable {
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
     func hold(_ statement: any SQLExpression, into table: String) async throws {
-        if holdsWrites(into: [table]) { try await flush() }
+        if held.contains(where: { $0.table == table }) { try await flush() }
         held.append((table, statement))
     }
-
-    func holdsWrites(into tables: Set<String>) -> Bool { held.contains { tables.contains($0.table) } }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
         guard let held = takeHeld() else { return base.execute(sql: query, onRow) }
@@ -123,12 +121,5 @@ extension SQLDatabase {
         let result = try await body(deferring)
         try await deferring.flush()
         return result
-    }
-
-    /// The database to read `tables` through: under a `DeferringDatabase` holding no write into
-    /// them, the one below it, so that the read runs at once without sending the held writes.
-    func reading(_ tables: Set<String>) -> any SQLDatabase {
-        guard let deferring = self as? DeferringDatabase, !deferring.holdsWrites(into: tables) else { return self }
-        return deferring.base
     }
 }

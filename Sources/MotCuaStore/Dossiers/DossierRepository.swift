@@ -69,32 +69,58 @@ public struct DossierRepository: Sendable {
                              responsibleOfficer: responsibleOfficer)
     }
 
-    /// Saves a new state reached from `expectedVersion`, with its event numbered by the new version;
-    /// another writer who got there first makes this a stale-version refusal and nothing is written.
+    /// Saves a new state reached from `expectedVersion`, with its event numbered by the new version,
+    /// and returns that version. The dossier must have been read with `findForChange` in this
+    /// transaction, version checked: so the update is a write like the others, held with them on
+    /// PostgreSQL. Should the row have moved on all the same, the event's number is taken and the
+    /// statement fails, with everything else in the transaction.
     /// `previousAgency`: where the dossier was; its trail already holds that agency (written when
     /// it arrived there), so only a move adds a row. Nil when not known: the row is written.
-    public static func update(_ code: String, expectedVersion: Int, state: DossierState, currentAgency: String,
-                              previousAgency: String? = nil, responsibleOfficer: String? = nil, event: DossierEvent,
-                              in db: any SQLDatabase) async throws -> Int {
+    public static func save(_ code: String, expectedVersion: Int, state: DossierState, currentAgency: String,
+                            previousAgency: String? = nil, responsibleOfficer: String? = nil, event: DossierEvent,
+                            in db: any SQLDatabase) async throws -> Int {
         let values: [any Encodable & Sendable] = [
             state.status.rawValue, StoredTime.ms(state.appointment), StoredTime.ms(state.stepDeadline), currentAgency,
             responsibleOfficer, try json(state), expectedVersion + 1, now(), code, expectedVersion,
         ]
-        let updated = try await db.cached("dossiers.update", values) { db, v in
+        try await db.write(db.cached("dossiers.save", values) { db, v in
             db.update("dossiers")
                 .set("status", to: v[0]).set("appointment_ms", to: v[1]).set("step_deadline_ms", to: v[2])
                 .set("current_agency", to: v[3]).set("responsible_officer", to: v[4]).set("state", to: v[5])
                 .set("version", to: v[6]).set("updated_at", to: v[7])
                 .where("code", .equal, v[8]).where("version", .equal, v[9])
-                .returning("version")
-        }.all()
-        guard updated.count == 1 else {
-            guard let current = try await find(code, in: db) else { throw StoreError.notFound("dossier \(code)") }
-            throw StoreError.staleVersion(current: current.version)
-        }
+        }.query, into: "dossiers")
         try await append([event], to: code, firstSequence: expectedVersion + 1, in: db)
         if previousAgency != currentAgency { try await recordAgency(currentAgency, of: code, in: db) }
         return expectedVersion + 1
+    }
+
+    /// The dossier about to be changed, with its report fact, both locked until the transaction
+    /// ends (PostgreSQL; SQLite's one writer needs no lock): one round trip where reading the
+    /// dossier, updating it with a version check and reading the fact took three. `fact` is nil
+    /// when the dossier has none (moved in from another system): it is then made from the history.
+    /// A file attached at the same time locks the fact alone, so the two never wait in a circle.
+    public static func findForChange(_ code: String, in db: any SQLDatabase) async throws -> (dossier: StoredDossier, fact: DossierFact?)? {
+        guard db.dialect.name == "postgresql" else {
+            // No round trip to save on SQLite, which prepared the join again each time a new code
+            // was bound to it (a profile: processing 15 % slower); a lookup by key is prepared once.
+            guard let dossier = try await find(code, in: db) else { return nil }
+            return (dossier, try await FactRepository.find(code, in: db))
+        }
+        let joined = try await db.cached("dossiers.find_for_change", [code]) { db, v in
+            db.select()
+                .columns(dossierColumns.map { SQLColumn($0, table: "d") })
+                .columns(FactRepository.columns.map { SQLAlias(SQLColumn($0, table: "f"), as: SQLIdentifier("fact_\($0)")) })
+                .from(SQLAlias(SQLIdentifier("dossiers"), as: SQLIdentifier("d")))
+                .join(SQLAlias(SQLIdentifier("dossier_facts"), as: SQLIdentifier("f")), method: SQLJoinMethod.inner,
+                      on: SQLColumn("dossier_code", table: "f"), .equal, SQLColumn("code", table: "d"))
+                .where(SQLColumn("code", table: "d"), .equal, v[0]).for(.update).limit(1)
+        }.first()
+        if let joined { return (try decode(joined), try FactRepository.decode(joined, prefix: "fact_")) }
+        let alone = try await db.cached("dossiers.find_locked", [code]) { db, v in
+            selectDossiers(db).where("code", .equal, v[0]).for(.update).limit(1)
+        }.first()
+        return try alone.map { (try decode($0), nil) }
     }
 
     /// Remembers that the dossier has been with this agency (once is enough).
@@ -120,11 +146,11 @@ public struct DossierRepository: Sendable {
             .first().map(decode)
     }
 
+    static let dossierColumns = ["code", "procedure_code", "process_version", "receiving_agency", "current_agency", "province_code",
+                                 "applicant_account", "state", "applicant", "version", "responsible_officer"]
+
     static func selectDossiers(_ db: any SQLDatabase) -> SQLSelectBuilder {
-        db.select()
-            .columns("code", "procedure_code", "process_version", "receiving_agency", "current_agency", "province_code",
-                     "applicant_account", "state", "applicant", "version", "responsible_officer")
-            .from("dossiers")
+        db.select().columns(dossierColumns.map { SQLColumn($0) }).from("dossiers")
     }
 
     static func decode(_ row: any SQLRow) throws -> StoredDossier {

@@ -3,14 +3,24 @@ import MotCuaCore
 import SQLKit
 
 extension DossierService {
+    /// What a dossier's fact was before the event being recorded.
+    enum PriorFact {
+        /// Made for a dossier created in this transaction, not stored yet: nothing to replace.
+        case created(DossierFact)
+        /// As read and locked in this transaction; nil when the dossier has none.
+        case stored(DossierFact?)
+    }
+
     /// Brings the dossier's report fact, and with it the rollups, up to date with the event just
     /// recorded, in the caller's transaction: reports are never behind the dossiers.
-    /// `unsaved`: the fact of a dossier created in this transaction, not stored yet (nothing to replace).
     func recordFact(of dossier: StoredDossier, after event: DossierEvent?, onlineLevel: Procedure.OnlineLevel,
-                    unsaved: DossierFact? = nil, in db: any SQLDatabase) async throws {
-        // Unless a fact write is held, the held writes (history, trail, messages) leave the fact as it is: read it at once.
-        let old = unsaved != nil ? nil : try await FactRepository.find(dossier.code, in: db.reading(["dossier_facts"]))
-        guard var fact = unsaved ?? old else {
+                    prior: PriorFact, in db: any SQLDatabase) async throws {
+        let old: DossierFact?
+        var fact: DossierFact
+        switch prior {
+        case .created(let new): (old, fact) = (nil, new)
+        case .stored(let stored?): (old, fact) = (stored, stored)
+        case .stored(nil):
             // No fact yet (a dossier moved in from another system): the whole history, this event
             // included, makes it, so that what happened before is not lost from the reports.
             if let fact = try await ReportRepository.recomputeFact(dossier.code, calendar: calendar, in: db) {

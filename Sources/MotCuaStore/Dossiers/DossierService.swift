@@ -117,7 +117,7 @@ public struct DossierService: Sendable {
                     applicantAccount: applicantAccount, applicant: applicant, state: state, events: [event], responsibleOfficer: officer, in: db)
                 try await OutboxRepository.enqueue(code: dossier.code, sequence: 1, event: event, state: state, applicant: applicant,
                                                    channels: notificationChannels, in: db)
-                try await recordFact(of: dossier, after: nil, onlineLevel: procedure.onlineLevel, unsaved: Self.newFact(of: dossier, createdBy: event), in: db)
+                try await recordFact(of: dossier, after: nil, onlineLevel: procedure.onlineLevel, prior: .created(Self.newFact(of: dossier, createdBy: event)), in: db)
                 return dossier
             }
             // Accepted in the same transaction: the dossier is written once, already accepted, with both
@@ -130,7 +130,7 @@ public struct DossierService: Sendable {
             try await OutboxRepository.enqueue(code: dossier.code, events: [(1, event, state), (2, accepted.event, accepted.state)],
                                                applicant: applicant, channels: notificationChannels, in: db)
             try await recordFact(of: dossier, after: accepted.event, onlineLevel: procedure.onlineLevel,
-                                 unsaved: Self.newFact(of: dossier, createdBy: event), in: db)
+                                 prior: .created(Self.newFact(of: dossier, createdBy: event)), in: db)
             return dossier
         }
     }
@@ -150,15 +150,17 @@ public struct DossierService: Sendable {
     public func act(_ command: DossierCommand, on code: String, expectedVersion: Int, by viewer: Viewer,
                     at now: Date = Date()) async throws -> StoredDossier {
         try await database.transaction { db in
-            guard let dossier = try await DossierRepository.find(code, in: db),
+            guard let (dossier, fact) = try await DossierRepository.findForChange(code, in: db),
                   try await Self.maySee(dossier, viewer, in: db)
             else { throw StoreError.notFound("dossier \(code)") }
             guard dossier.version == expectedVersion else { throw StoreError.staleVersion(current: dossier.version) }
-            return try await self.apply(command, to: dossier, by: viewer, at: now, in: db)
+            return try await self.apply(command, to: dossier, fact: .stored(fact), by: viewer, at: now, in: db)
         }
     }
 
-    func apply(_ command: DossierCommand, to dossier: StoredDossier, by viewer: Viewer, at now: Date,
+    /// `dossier` (and `fact`, when read) as `DossierRepository.findForChange` read and locked them
+    /// in this transaction.
+    func apply(_ command: DossierCommand, to dossier: StoredDossier, fact: PriorFact, by viewer: Viewer, at now: Date,
                in db: any SQLDatabase) async throws -> StoredDossier {
         if viewer.isOfficer, !viewer.agencies.contains(dossier.currentAgency) {
             throw DossierError("auth.forbidden", "Hồ sơ đang ở cơ quan khác")
@@ -169,18 +171,18 @@ public struct DossierService: Sendable {
         let context = DossierContext(process: process, timeLimit: procedure.document.procedure.timeLimit, calendar: calendar, policy: policy)
         let next = try Self.transition(command, from: dossier.state, at: dossier.currentAgency, heldBy: dossier.responsibleOfficer,
                                        by: viewer, at: now, context: context)
-        // The history, trail, messages, fact and rollups after the update go together (one round trip on PostgreSQL).
+        // The update, history, trail, messages, fact and rollups go together (one round trip on PostgreSQL).
         return try await db.withDeferredWrites { db in
-            let version = try await DossierRepository.update(dossier.code, expectedVersion: dossier.version, state: next.state,
-                                                             currentAgency: next.currentAgency, previousAgency: dossier.currentAgency,
-                                                             responsibleOfficer: next.officer, event: next.event, in: db)
+            let version = try await DossierRepository.save(dossier.code, expectedVersion: dossier.version, state: next.state,
+                                                           currentAgency: next.currentAgency, previousAgency: dossier.currentAgency,
+                                                           responsibleOfficer: next.officer, event: next.event, in: db)
             try await OutboxRepository.enqueue(code: dossier.code, sequence: version, event: next.event, state: next.state,
                                                applicant: dossier.applicant, channels: notificationChannels, in: db)
             let updated = StoredDossier(code: dossier.code, procedureCode: dossier.procedureCode, processVersion: dossier.processVersion,
                                         receivingAgency: dossier.receivingAgency, currentAgency: next.currentAgency,
                                         provinceCode: dossier.provinceCode, applicantAccount: dossier.applicantAccount,
                                         applicant: dossier.applicant, state: next.state, version: version, responsibleOfficer: next.officer)
-            try await recordFact(of: updated, after: next.event, onlineLevel: procedure.document.procedure.onlineLevel, in: db)
+            try await recordFact(of: updated, after: next.event, onlineLevel: procedure.document.procedure.onlineLevel, prior: fact, in: db)
             return updated
         }
     }

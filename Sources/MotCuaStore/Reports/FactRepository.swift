@@ -145,28 +145,28 @@ public enum FactRepository {
         db.select().columns(columns.map { SQLColumn($0) }).from("dossier_facts")
     }
 
-    static func decode(_ row: any SQLRow) throws -> DossierFact {
-        func day(_ column: String) throws -> CivilDate? {
-            try row.decode(column: column, as: Int?.self).flatMap(CivilDate.init(dayNumber:))
-        }
-        var f = DossierFact(code: try row.decode(column: "dossier_code", as: String.self),
-                            agency: try row.decode(column: "agency_code", as: String.self),
-                            procedure: try row.decode(column: "procedure_code", as: String.self),
-                            officer: try row.decode(column: "officer", as: String?.self))
+    static func decode(_ row: any SQLRow) throws -> DossierFact { try decode(row, prefix: "") }
+
+    /// `prefix`: what the columns' names start with, where they come joined to another table's.
+    static func decode(_ row: any SQLRow, prefix: String) throws -> DossierFact {
+        func value<T: Decodable>(_ column: String, _ type: T.Type) throws -> T { try row.decode(column: prefix + column, as: T.self) }
+        func day(_ column: String) throws -> CivilDate? { try value(column, Int?.self).flatMap(CivilDate.init(dayNumber:)) }
+        var f = DossierFact(code: try value("dossier_code", String.self), agency: try value("agency_code", String.self),
+                            procedure: try value("procedure_code", String.self), officer: try value("officer", String?.self))
         f.receivedDay = try day("received_day")
         f.closedDay = try day("closed_day")
-        f.outcome = try row.decode(column: "outcome", as: String?.self).flatMap(DossierFact.Outcome.init(rawValue:))
+        f.outcome = try value("outcome", String?.self).flatMap(DossierFact.Outcome.init(rawValue:))
         f.dueDay = try day("due_day")
-        f.overdue = try row.decode(column: "overdue", as: Bool.self)
+        f.overdue = try value("overdue", Bool.self)
         f.supplementDay = try day("supplement_day")
         f.ratedDay = try day("rated_day")
-        f.online = try row.decode(column: "online", as: String?.self).flatMap(DossierFact.Online.init(rawValue:))
-        f.feePayable = try row.decode(column: "fee_payable", as: Bool.self)
-        f.paidOnline = try row.decode(column: "paid_online", as: Bool.self)
-        f.digitised = try row.decode(column: "digitised", as: Bool.self)
-        f.apologised = try row.decode(column: "apologised", as: Bool.self)
-        f.satisfied = try row.decode(column: "satisfied", as: Bool.self)
-        f.processingMinutes = try row.decode(column: "processing_minutes", as: Int?.self)
+        f.online = try value("online", String?.self).flatMap(DossierFact.Online.init(rawValue:))
+        f.feePayable = try value("fee_payable", Bool.self)
+        f.paidOnline = try value("paid_online", Bool.self)
+        f.digitised = try value("digitised", Bool.self)
+        f.apologised = try value("apologised", Bool.self)
+        f.satisfied = try value("satisfied", Bool.self)
+        f.processingMinutes = try value("processing_minutes", Int?.self)
         return f
     }
 }
