@@ -35,4 +35,30 @@ import Testing
             #expect(try SQLiteHandleDatabase.data(value) == SQLiteDataEncoder().encode(value), "\(value)")
         }
     }
+
+    /// Plain columns are read a shorter way than SQLiteKit's decoder, and give what it gives.
+    @Test func plainColumnsAreReadAsSQLiteKitWouldDecodeThem() throws {
+        let values: [SQLiteData] = [.text(""), .text("Nguyễn Văn An"), .integer(0), .integer(1), .integer(-7), .integer(Int.max),
+                                    .null, .float(1.5), .blob(ByteBuffer(string: "x"))]
+        func check<D: Decodable & Equatable>(_ type: D.Type, takes: (SQLiteData) -> Bool) {
+            for value in values {
+                let plain = SQLiteResultRow.plain(value, as: D.self)
+                let decoded = try? SQLiteDataDecoder().decode(D.self, from: value)
+                #expect((plain != nil) == takes(value), "\(D.self) from \(value): the short way is taken where it should be")
+                if let plain { #expect(plain == decoded, "\(D.self) from \(value)") }
+            }
+        }
+        func text(_ v: SQLiteData) -> Bool { if case .text = v { true } else { false } }
+        func integer(_ v: SQLiteData) -> Bool { if case .integer = v { true } else { false } }
+        func flag(_ v: SQLiteData) -> Bool { v == .integer(0) || v == .integer(1) }
+        check(String.self, takes: text)
+        check(String?.self) { text($0) || $0 == .null }
+        check(Int.self, takes: integer)
+        check(Int?.self) { integer($0) || $0 == .null }
+        check(Int64.self, takes: integer)
+        check(Int64?.self) { integer($0) || $0 == .null }
+        check(Bool.self, takes: flag)
+        check(Bool?.self) { flag($0) || $0 == .null }
+        check(Double.self) { _ in false }
+    }
 }

@@ -136,7 +136,9 @@ struct DossierSummary: Encodable, Sendable {
     let appointment: String?
     let stepDeadline: String?
     let version: Int
+}
 
+extension DossierSummary {
     init(_ dossier: StoredDossier) {
         code = dossier.code
         procedureCode = dossier.procedureCode
@@ -158,5 +160,21 @@ struct DossierSummary: Encodable, Sendable {
         appointment = entry.appointment.map(WorkingCalendar.iso8601)
         stepDeadline = entry.stepDeadline.map(WorkingCalendar.iso8601)
         version = entry.version
+    }
+}
+
+extension DossierSummary: JSONTextWritable {
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.field("appointment", appointment)
+            json.field("code", code)
+            json.field("currentAgency", currentAgency)
+            json.field("procedureCode", procedureCode)
+            json.field("responsibleOfficer", responsibleOfficer)
+            json.field("status", status)
+            json.field("statusLabel", statusLabel)
+            json.field("stepDeadline", stepDeadline)
+            json.field("version", version)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MotCuaCore
 
 /// How documents are written into TEXT columns: sorted keys (stable for comparisons and diffs),
 /// Vietnamese and slashes unescaped.
@@ -16,38 +17,13 @@ enum StoredJSON {
     /// A flat object of strings (an event's data), written as `encoder` writes it: every command
     /// writes one under SQLite's write lock, where `JSONEncoder`'s set-up cost 2 % of the writer thread.
     static func object(_ fields: [String: String]) -> String {
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        for (index, (key, value)) in fields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            appendString(key, to: &out)
-            out.append(UInt8(ascii: ":"))
-            appendString(value, to: &out)
+        var json = JSONText(capacity: 64)
+        json.object { json in
+            for (key, value) in fields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) { json.field(key, value) }
         }
-        out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func appendString(_ text: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-            case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20: out.append(contentsOf: "\\u00".utf8 + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0f)]])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+        return json.text
     }
 }
-
-/// Lower-case hexadecimal digits, by value.
-private let hexDigits = Array("0123456789abcdef".utf8)
 
 /// Instants in `*_ms` BIGINT columns: milliseconds since 1970, the same on both databases.
 enum StoredTime {
@@ -64,8 +40,8 @@ extension Sequence where Element == UInt8 {
         var text: [UInt8] = []
         text.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0f)])
+            text.append(JSONText.hexDigits[Int(byte >> 4)])
+            text.append(JSONText.hexDigits[Int(byte & 0x0f)])
         }
         return String(decoding: text, as: UTF8.self)
     }

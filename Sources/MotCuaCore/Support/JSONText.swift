@@ -1,0 +1,94 @@
+/// JSON written by hand, byte for byte as MotCua's `JSONEncoder`s write it (sorted keys,
+/// Vietnamese and slashes unescaped, an absent optional left out), for the few documents written
+/// so often that the encoder's own work shows: an inbox page, an event's data. The caller writes
+/// an object's keys in sorted order; tests compare each such writer with the encoder.
+public struct JSONText: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    /// True where the next value needs no comma before it: at the start, after `{`, `[` or a key.
+    private var atStart = true
+
+    public init(capacity: Int = 256) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// An object whose fields `body` writes.
+    public mutating func object(_ body: (inout JSONText) -> Void) {
+        open(UInt8(ascii: "{"))
+        body(&self)
+        close(UInt8(ascii: "}"))
+    }
+
+    /// An array of `items`, each written by `body`.
+    public mutating func array<Items: Sequence>(_ items: Items, _ body: (inout JSONText, Items.Element) -> Void) {
+        open(UInt8(ascii: "["))
+        for item in items { body(&self, item) }
+        close(UInt8(ascii: "]"))
+    }
+
+    /// A key, whose value the next call writes.
+    public mutating func key(_ name: String) {
+        separate()
+        appendString(name)
+        bytes.append(UInt8(ascii: ":"))
+        atStart = true
+    }
+
+    public mutating func field(_ name: String, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        string(value)
+    }
+
+    public mutating func field(_ name: String, _ value: Int?) {
+        guard let value else { return }
+        key(name)
+        separate()
+        bytes.append(contentsOf: String(value).utf8)
+        atStart = false
+    }
+
+    public mutating func string(_ value: String) {
+        separate()
+        appendString(value)
+        atStart = false
+    }
+
+    private mutating func open(_ bracket: UInt8) {
+        separate()
+        bytes.append(bracket)
+        atStart = true
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        bytes.append(bracket)
+        atStart = false
+    }
+
+    private mutating func separate() {
+        if !atStart { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// As `JSONEncoder` escapes: quote, backslash, and control characters; nothing else.
+    private mutating func appendString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x08: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x0C: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20: bytes += "\\u00".utf8 + [Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0x0f)]]
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Lower-case hexadecimal digits, by value.
+    public static let hexDigits = Array("0123456789abcdef".utf8)
+}
