@@ -125,12 +125,25 @@ enum Bench {
             do {
                 try await body(.postgres(url: scratch), ["--database-url", scratch])
             } catch {
-                try? await admin.withConnection { try await $0.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run() }
+                try? await drop(name, admin)
                 try? await admin.close()
                 throw error
             }
-            try await admin.withConnection { try await $0.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run() }
+            try await drop(name, admin)
             try await admin.close()
+        }
+    }
+
+    /// Drops a scratch database, trying again for a few seconds: an autovacuum worker on it, which
+    /// only a superuser may end, makes `WITH (FORCE)` fail until the worker is done (seen once
+    /// after a surge run).
+    private static func drop(_ name: String, _ admin: Database) async throws {
+        for attempt in 1... {
+            do {
+                return try await admin.withConnection { try await $0.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run() }
+            } catch where attempt < 40 {
+                try await Task.sleep(for: .milliseconds(250))
+            }
         }
     }
 
