@@ -49,6 +49,20 @@ public struct JSONText: Sendable {
         atStart = false
     }
 
+    public mutating func field(_ name: String, _ value: Bool) {
+        key(name)
+        separate()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        atStart = false
+    }
+
+    /// An array of strings, left out when nil.
+    public mutating func field(_ name: String, _ values: [String]?) {
+        guard let values else { return }
+        key(name)
+        array(values) { json, value in json.string(value) }
+    }
+
     public mutating func string(_ value: String) {
         separate()
         appendString(value)
