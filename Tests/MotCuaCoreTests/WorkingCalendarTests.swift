@@ -6,6 +6,22 @@ import Testing
     static let calendar = WorkingCalendar(holidays: try! CalendarData.bundledHolidays.get())
     var calendar: WorkingCalendar { Self.calendar }
 
+    /// Instants are written digit by digit, as the interpolated form wrote them, from year 1 to 9999.
+    @Test func iso8601IsWrittenAsTheInterpolatedFormWasWritten() {
+        func interpolated(_ instant: Date) -> String {
+            let (date, seconds) = WorkingCalendar.local(instant)
+            let whole = Int(seconds.rounded(.down))
+            func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            return "\(date)T\(two(whole / 3600)):\(two(whole / 60 % 60)):\(two(whole % 60))+07:00"
+        }
+        var random = SplitMix64(seed: 766)
+        let first = -62_135_596_800.0 + 86_400, last = 253_402_300_799.0 - 86_400 // 0001-01-02 … 9999-12-30
+        var instants = (0..<20_000).map { _ in Date(timeIntervalSince1970: Double.random(in: first...last, using: &random)) }
+        instants += [0, -1, -25_200, -25_199.5, 1_798_736_399.999, 1_798_736_400].map(Date.init(timeIntervalSince1970:))
+        for instant in instants { #expect(WorkingCalendar.iso8601(instant) == interpolated(instant), "\(instant.timeIntervalSince1970)") }
+        #expect(WorkingCalendar.iso8601(Date(timeIntervalSince1970: 1_798_736_400)) == "2027-01-01T00:00:00+07:00")
+    }
+
     @Test func workingDays() {
         #expect(calendar.isWorkingDay(CivilDate(2026, 11, 23)))          // Monday
         #expect(!calendar.isWorkingDay(CivilDate(2026, 11, 24)))         // Culture Day
