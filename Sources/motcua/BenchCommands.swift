@@ -140,7 +140,7 @@ enum Bench {
     private static func drop(_ name: String, _ admin: Database) async throws {
         for attempt in 1... {
             do {
-                return try await admin.withConnection { try await $0.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run() }
+                return try await admin.withConnection { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
             } catch where attempt < 40 {
                 try await Task.sleep(for: .milliseconds(250))
             }

@@ -166,6 +166,38 @@ import Testing
         }
     }
 
+    /// The lock a step takes is no stronger than its update needs: a row that refers to the dossier
+    /// (its trail here, a file attached elsewhere) may be added while the step holds it.
+    @Test(arguments: TestDatabases.kinds.filter { $0 == .postgres })
+    func aRowReferringToADossierMayBeAddedWhileAStepHoldsIt(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            let service = try await DossierServiceTests.seededService(database)
+            let submitted = try await DossierServiceTests.submitOnline(service)
+            let (locked, signal) = AsyncStream.makeStream(of: Void.self)
+            let (added, done) = AsyncStream.makeStream(of: Void.self)
+            let step = Task {
+                try await database.transaction { db in
+                    _ = try #require(try await DossierRepository.findForChange(submitted.code, in: db))
+                    signal.yield()
+                    // Held until the other row is in, or two seconds.
+                    _ = await withTaskGroup(of: Void.self) { group in
+                        group.addTask { for await _ in added { break } }
+                        group.addTask { try? await Task.sleep(for: .seconds(2)) }
+                        await group.next()
+                        group.cancelAll()
+                    }
+                }
+            }
+            for await _ in locked { break }
+            let start = ContinuousClock.now
+            try await database.transaction { db in try await DossierRepository.recordAgency(DossierServiceTests.finance, of: submitted.code, in: db) }
+            let waited = ContinuousClock.now - start
+            done.yield()
+            try await step.value
+            #expect(waited < .seconds(1), "the trail's row waited \(waited) for the step's lock")
+        }
+    }
+
     /// A save from a version the dossier has already left fails whole, held writes and all: the
     /// event's number is taken. (`act` reads the version under a lock, so this is a backstop.)
     @Test(arguments: TestDatabases.kinds)

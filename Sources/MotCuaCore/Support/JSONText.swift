@@ -44,14 +44,12 @@ public struct JSONText: Sendable {
     public mutating func field(_ name: String, _ value: Int?) {
         guard let value else { return }
         key(name)
-        separate()
         bytes.append(contentsOf: String(value).utf8)
         atStart = false
     }
 
     public mutating func field(_ name: String, _ value: Bool) {
         key(name)
-        separate()
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
         atStart = false
     }

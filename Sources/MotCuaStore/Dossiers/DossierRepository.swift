@@ -76,7 +76,7 @@ public struct DossierRepository: Sendable {
     /// statement fails, with everything else in the transaction.
     /// `previousAgency`: where the dossier was; its trail already holds that agency (written when
     /// it arrived there), so only a move adds a row. Nil when not known: the row is written.
-    public static func save(_ code: String, expectedVersion: Int, state: DossierState, currentAgency: String,
+    static func save(_ code: String, expectedVersion: Int, state: DossierState, currentAgency: String,
                             previousAgency: String? = nil, responsibleOfficer: String? = nil, event: DossierEvent,
                             in db: any SQLDatabase) async throws -> Int {
         let values: [any Encodable & Sendable] = [
@@ -99,8 +99,10 @@ public struct DossierRepository: Sendable {
     /// ends (PostgreSQL; SQLite's one writer needs no lock): one round trip where reading the
     /// dossier, updating it with a version check and reading the fact took three. `fact` is nil
     /// when the dossier has none (moved in from another system): it is then made from the history.
-    /// A file attached at the same time locks the fact alone, so the two never wait in a circle.
-    public static func findForChange(_ code: String, in db: any SQLDatabase) async throws -> (dossier: StoredDossier, fact: DossierFact?)? {
+    /// The lock is `FOR NO KEY UPDATE`, as strong as the update needs: rows that only refer to the
+    /// dossier (a file attached, its history) may still be added meanwhile. A file attached at the
+    /// same time locks the fact after the dossier's key, as this does, so the two never wait in a circle.
+    static func findForChange(_ code: String, in db: any SQLDatabase) async throws -> (dossier: StoredDossier, fact: DossierFact?)? {
         guard db.dialect.name == "postgresql" else {
             // No round trip to save on SQLite, which prepared the join again each time a new code
             // was bound to it (a profile: processing 15 % slower); a lookup by key is prepared once.
@@ -114,13 +116,15 @@ public struct DossierRepository: Sendable {
                 .from(SQLAlias(SQLIdentifier("dossiers"), as: SQLIdentifier("d")))
                 .join(SQLAlias(SQLIdentifier("dossier_facts"), as: SQLIdentifier("f")), method: SQLJoinMethod.inner,
                       on: SQLColumn("dossier_code", table: "f"), .equal, SQLColumn("code", table: "d"))
-                .where(SQLColumn("code", table: "d"), .equal, v[0]).for(.update).limit(1)
+                .where(SQLColumn("code", table: "d"), .equal, v[0]).limit(1).lockingClause(SQLRaw("FOR NO KEY UPDATE"))
         }.first()
         if let joined { return (try decode(joined), try FactRepository.decode(joined, prefix: "fact_")) }
-        let alone = try await db.cached("dossiers.find_locked", [code]) { db, v in
-            selectDossiers(db).where("code", .equal, v[0]).for(.update).limit(1)
-        }.first()
-        return try alone.map { (try decode($0), nil) }
+        // No fact in the join's snapshot: lock the dossier alone, then read the fact again, in
+        // case one was written before the lock was taken.
+        guard let alone = try await db.cached("dossiers.find_locked", [code], { db, v in
+            selectDossiers(db).where("code", .equal, v[0]).limit(1).lockingClause(SQLRaw("FOR NO KEY UPDATE"))
+        }).first() else { return nil }
+        return (try decode(alone), try await FactRepository.find(code, in: db))
     }
 
     /// Remembers that the dossier has been with this agency (once is enough).
