@@ -61,6 +61,20 @@ public struct JSONText: Sendable {
         array(values) { json, value in json.string(value) }
     }
 
+    /// A nested value, left out when nil.
+    public mutating func field<Value: JSONTextWritable>(_ name: String, _ value: Value?) {
+        guard let value else { return }
+        key(name)
+        value.write(to: &self)
+    }
+
+    /// An array of nested values, left out when nil.
+    public mutating func field<Value: JSONTextWritable>(_ name: String, _ values: [Value]?) {
+        guard let values else { return }
+        key(name)
+        array(values) { json, value in value.write(to: &json) }
+    }
+
     public mutating func string(_ value: String) {
         separate()
         appendString(value)
@@ -94,13 +108,24 @@ public struct JSONText: Sendable {
             case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
             case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
             case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20: bytes += "\\u00".utf8 + [Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0x0f)]]
+            case 0..<0x20: bytes += "\\u00".utf8 + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0f)]]
             default: bytes.append(byte)
             }
         }
         bytes.append(UInt8(ascii: "\""))
     }
+}
 
-    /// Lower-case hexadecimal digits, by value.
-    public static let hexDigits = Array("0123456789abcdef".utf8)
+/// A value with a hand-written JSON form, byte for byte what the encoder writes for it.
+public protocol JSONTextWritable {
+    func write(to json: inout JSONText)
+}
+
+extension JSONTextWritable {
+    /// The value alone, as JSON.
+    public func jsonText(capacity: Int = 1024) -> JSONText {
+        var json = JSONText(capacity: capacity)
+        write(to: &json)
+        return json
+    }
 }

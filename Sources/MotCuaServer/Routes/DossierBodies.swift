@@ -84,24 +84,14 @@ extension DossierBody: JSONTextWritable {
         json.object { json in
             json.field("acceptedAt", acceptedAt)
             json.field("apologies", apologies)
-            json.key("applicant")
-            Self.write(applicant, to: &json)
+            json.field("applicant", applicant)
             json.field("appointment", appointment)
             json.field("approved", approved)
             json.field("channel", channel)
             json.field("clockStoppedSince", clockStoppedSince)
             json.field("code", code)
             json.field("currentAgency", currentAgency)
-            if let fees {
-                json.key("fees")
-                json.array(fees) { json, fee in
-                    json.object { json in
-                        json.field("amountVnd", fee.amountVnd)
-                        json.field("item", fee.item)
-                        json.field("name", fee.name)
-                    }
-                }
-            }
+            json.field("fees", fees)
             json.field("feesDueVnd", feesDueVnd)
             json.field("finishedAt", finishedAt)
             json.field("missingDocuments", missingDocuments)
@@ -109,44 +99,28 @@ extension DossierBody: JSONTextWritable {
             json.field("paymentDueVnd", paymentDueVnd)
             json.field("procedureCode", procedureCode)
             json.field("processVersion", processVersion)
-            if let rating {
-                json.key("rating")
-                json.object { json in
-                    json.field("comment", rating.comment)
-                    json.field("level", rating.level.rawValue)
-                }
-            }
+            json.field("rating", rating)
             json.field("receivingAgency", receivingAgency)
             json.field("responsibleOfficer", responsibleOfficer)
             json.field("status", status)
             json.field("statusLabel", statusLabel)
-            if let step {
-                json.key("step")
-                json.object { json in
-                    json.field("agency", step.agency)
-                    json.field("deadline", step.deadline)
-                    json.field("name", step.name)
-                    json.field("number", step.number)
-                    json.field("timeStatus", step.timeStatus)
-                }
-            }
+            json.field("step", step)
             json.field("submittedAt", submittedAt)
             json.field("supplementRequests", supplementRequests)
             json.field("timeStatus", timeStatus)
             json.field("version", version)
         }
     }
+}
 
-    static func write(_ applicant: Applicant, to json: inout JSONText) {
+extension DossierBody.Step: JSONTextWritable {
+    func write(to json: inout JSONText) {
         json.object { json in
-            json.field("address", applicant.address)
-            json.field("citizenId", applicant.citizenId)
-            json.field("email", applicant.email)
-            json.field("fullName", applicant.fullName)
-            json.field("kind", applicant.kind.rawValue)
-            json.field("organisationName", applicant.organisationName)
-            json.field("phone", applicant.phone)
-            json.field("taxCode", applicant.taxCode)
+            json.field("agency", agency)
+            json.field("deadline", deadline)
+            json.field("name", name)
+            json.field("number", number)
+            json.field("timeStatus", timeStatus)
         }
     }
 }

@@ -105,9 +105,7 @@ struct DossierRoutes {
                 let dossier = try await service.submit(submission, by: caller.viewer, in: db)
                 let process = try await service.process(of: dossier, in: db)
                 // Written inside the transaction (it is the recorded answer): by hand, not by JSONEncoder.
-                var json = JSONText(capacity: 2048)
-                DossierBody(dossier, process: process, service: service).write(to: &json)
-                return json.text
+                return DossierBody(dossier, process: process, service: service).jsonText(capacity: 2048).text
             }
         }
         api.get("dossiers") { request, context in

@@ -32,20 +32,5 @@ enum StoredTime {
     static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
 }
 
-extension Sequence where Element == UInt8 {
-    /// Lower-case hexadecimal, as digests and tokens are written.
-    /// By table, not `String(format:)`: every request hashes its session token, and formatting
-    /// 32 strings a digest showed in the write profile.
-    public var hex: String {
-        var text: [UInt8] = []
-        text.reserveCapacity(underestimatedCount * 2)
-        for byte in self {
-            text.append(JSONText.hexDigits[Int(byte >> 4)])
-            text.append(JSONText.hexDigits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-}
-
 /// The current instant as stored in `*_at` text columns (ISO 8601, UTC).
 func now() -> String { Date().formatted(.iso8601) }
