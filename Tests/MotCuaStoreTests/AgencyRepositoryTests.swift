@@ -61,7 +61,7 @@ import Testing
             try await Self.prepare(database)
             let request = Idempotency.Request(scope: "test", key: "k-1", requestHash: "abc")
             let response = Idempotency.StoredResponse(status: 201, body: #"{"ok":true}"#)
-            try await database.transaction { try await Idempotency.save(request, response, in: $0) }
+            try await database.transaction { try await Idempotency.record(request, response, in: $0) }
             #expect(try await database.withConnection { try await Idempotency.lookup(request, in: $0) } == response)
             await #expect(throws: StoreError.idempotencyKeyReused) {
                 try await database.withConnection {

@@ -148,19 +148,18 @@ import Testing
             let submission = try DossierService.Submission(
                 procedureCode: "2.001583", channel: .online, receivingAgency: DossierServiceTests.centre,
                 applicant: Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345", phone: "0912345678")).validated()
-            // As `POST /dossiers` does it: the key claimed, the dossier submitted, the answer recorded.
+            // As `POST /dossiers` does it (`Idempotency.once`): the dossier submitted, the key and answer recorded.
             let key = Idempotency.Request(scope: "dossiers:citizen-1", key: UUID().uuidString, requestHash: "h")
             let (dossier, submitted) = try await database.transaction { db in
                 let counting = Counting(db)
                 let dossier = try await counting.withDeferredWrites { db in
-                    #expect(try await Idempotency.claim(key, in: db) == nil)
                     let dossier = try await service.submit(submission, by: DossierServiceTests.citizen, in: db)
-                    try await Idempotency.complete(key, .init(status: 201, body: "{}"), in: db)
+                    try await Idempotency.record(key, .init(status: 201, body: "{}"), in: db)
                     return dossier
                 }
                 return (dossier, counting.statements)
             }
-            let replay = try await database.transaction { db in try await Idempotency.claim(key, in: db) }
+            let replay = try await database.withConnection { db in try await Idempotency.lookup(key, in: db) }
             #expect(replay == .init(status: 201, body: "{}"))
             let stepped = try await database.transaction { db in
                 let counting = Counting(db)
@@ -168,9 +167,9 @@ import Testing
                 _ = try await service.apply(.accept, to: locked, fact: .stored(fact), by: DossierServiceTests.intake, at: Date(), in: counting)
                 return counting.statements
             }
-            for (statements, parts, first) in [(submitted, ["dossier_events", "notification_outbox", "dossier_facts", "idempotency_keys"], 2),
+            for (statements, parts, first) in [(submitted, ["dossier_events", "notification_outbox", "dossier_facts", "idempotency_keys"], 1),
                                                (stepped, ["UPDATE", "dossier_events"], 0)] {
-                // The key and the number, then everything else; a step's update goes with the rest.
+                // The number, then everything else with the key; a step's update goes with the rest.
                 let writes = statements.filter { sql in ["INSERT", "UPDATE", "WITH"].contains { sql.hasPrefix($0) } }
                 if kind == .postgres {
                     #expect(writes.count == first + 1, "\(writes)")

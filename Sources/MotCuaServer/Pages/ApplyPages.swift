@@ -51,13 +51,10 @@ struct ApplyPages {
             let viewer = caller.viewer
             do {
                 let checked = try submission.validated()
-                let created = try await environment.database.transaction { db -> String in
-                    if let previous = try await Idempotency.claim(idempotency, in: db) { return previous.body }
-                    let dossier = try await service.submit(checked, by: viewer, in: db)
-                    try await Idempotency.complete(idempotency, .init(status: 303, body: dossier.code), in: db)
-                    return dossier.code
+                let created = try await Idempotency.once(idempotency, in: environment.database) { db in
+                    .init(status: 303, body: try await service.submit(checked, by: viewer, in: db).code)
                 }
-                return PageKit.redirect("/ho-so/\(created)")
+                return PageKit.redirect("/ho-so/\(created.body)")
             } catch let error as MotCuaCore.ValidationError {
                 // The form was checked before its key: a form already sent under this key (then
                 // edited after going back) leads to the dossier it created, as a plain resend does.

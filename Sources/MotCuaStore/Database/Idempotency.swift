@@ -38,34 +38,35 @@ public enum Idempotency {
                               body: try row.decode(column: "response", as: String.self))
     }
 
-    /// Takes the key for this transaction before the create runs: returns nil when it is ours,
-    /// or the first response when the key was used before. A concurrent request with the same key
-    /// waits on the unique key until the first commits (PostgreSQL) or queues behind the write
-    /// lock (SQLite), then gets that first response, so two racing retries never both create.
-    public static func claim(_ request: Request, in db: any SQLDatabase) async throws -> StoredResponse? {
-        let claimed = try await db.cached("idempotency.claim", [request.scope, request.key, request.requestHash, 0, "", now()]) { db, v in
+    /// Runs `create` in one transaction with the record of its key and response, so that a key is
+    /// used once. The key is not claimed first: its record is written last, with the create's other
+    /// writes (one statement fewer; on PostgreSQL, one round trip fewer). A key used before makes
+    /// that write fail, so the whole create rolls back and the first response is returned. A
+    /// concurrent first use is waited for on the unique key (PostgreSQL) or the write lock
+    /// (SQLite), so two racing retries never both create. Any other failure also returns the
+    /// first response when the key already has one: a retry answers as the first request did.
+    public static func once(_ request: Request?, in database: Database,
+                            _ create: @escaping @Sendable (any SQLDatabase) async throws -> StoredResponse) async throws -> StoredResponse {
+        do {
+            return try await database.transaction { db in
+                try await db.withDeferredWrites { db in
+                    let response = try await create(db)
+                    if let request { try await record(request, response, in: db) }
+                    return response
+                }
+            }
+        } catch {
+            guard let request, let first = try await database.withConnection({ db in try await lookup(request, in: db) }) else { throw error }
+            return first
+        }
+    }
+
+    /// Records a create's key and response, held with the create's writes under `withDeferredWrites`.
+    public static func record(_ request: Request, _ response: StoredResponse, in db: any SQLDatabase) async throws {
+        let values: [any Encodable & Sendable] = [request.scope, request.key, request.requestHash, response.status, response.body, now()]
+        try await db.write(db.cached("idempotency.record", values) { db, v in
             db.insert(into: "idempotency_keys")
                 .columns("scope", "idempotency_key", "request_hash", "status", "response", "created_at").values(v)
-                .ignoringConflicts(with: ["scope", "idempotency_key"]).returning("scope")
-        }.all()
-        if !claimed.isEmpty { return nil }
-        return try await lookup(request, in: db)
-    }
-
-    /// Records the response of a create whose key was claimed in the same transaction (held with
-    /// the create's writes under `withDeferredWrites`).
-    public static func complete(_ request: Request, _ response: StoredResponse, in db: any SQLDatabase) async throws {
-        try await db.write(db.cached("idempotency.complete", [response.status, response.body, request.scope, request.key]) { db, v in
-            db.update("idempotency_keys").set("status", to: v[0]).set("response", to: v[1])
-                .where("scope", .equal, v[2]).where("idempotency_key", .equal, v[3])
         }.query, into: "idempotency_keys")
-    }
-
-    public static func save(_ request: Request, _ response: StoredResponse, in db: any SQLDatabase) async throws {
-        try await db.insert(into: "idempotency_keys")
-            .columns("scope", "idempotency_key", "request_hash", "status", "response", "created_at")
-            .values(SQLBind(request.scope), SQLBind(request.key), SQLBind(request.requestHash), SQLBind(response.status),
-                    SQLBind(response.body), SQLBind(now()))
-            .run()
     }
 }
