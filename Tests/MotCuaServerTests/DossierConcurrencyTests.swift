@@ -29,6 +29,9 @@ import Testing
             }
             #expect(replies.allSatisfy { $0.status == .created }, "\(replies.map(\.text))")
             #expect(Set(replies.map(\.text)).count == 1)
+            // The first answer and every replay point at the one dossier.
+            let code = try #require(replies[0].body["code"] as? String)
+            #expect(replies.allSatisfy { $0.headers[.location] == "/api/v1/dossiers/\(code)" }, "\(replies.map { $0.headers[.location] })")
             #expect(try await Self.count("dossiers", app) == 1)
             #expect(try await Self.count("dossier_events", app) == 1)
             #expect(try await Self.count("notification_outbox", app) == 1)

@@ -48,7 +48,24 @@ public struct JSONText: Sendable {
         atStart = false
     }
 
-    public mutating func field(_ name: String, _ value: Bool) {
+    /// A number as `JSONEncoder` writes a `Double`: its description, less a trailing ".0". It
+    /// must be finite (the encoder refuses the others).
+    public mutating func field(_ name: String, _ value: Double?) {
+        guard let value else { return }
+        key(name)
+        number(value)
+    }
+
+    public mutating func number(_ value: Double) {
+        precondition(value.isFinite, "JSON has no form for \(value)")
+        separate()
+        let text = value.description
+        bytes.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8[...])
+        atStart = false
+    }
+
+    public mutating func field(_ name: String, _ value: Bool?) {
+        guard let value else { return }
         key(name)
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
         atStart = false

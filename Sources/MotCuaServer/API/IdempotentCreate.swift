@@ -1,6 +1,7 @@
 import Hummingbird
 import MotCuaStore
 import SQLKit
+import Synchronization
 
 /// Runs a create in one transaction together with its `Idempotency-Key` record, so a retry gets
 /// the first response (status and body) and nothing is created twice (`Idempotency.once`). `create` returns the JSON body.
@@ -8,17 +9,27 @@ func idempotentCreate(
     _ request: Request, scope: String, body: ByteBuffer, database: Database, location: String,
     create: @escaping @Sendable (any SQLDatabase) async throws -> String
 ) async throws -> Response {
-    try await idempotentCreate(request, scope: scope, body: body, database: database, location: { _ in location }, create: create)
+    try await idempotentCreate(request, scope: scope, body: body, database: database, replayLocation: { _ in location }) { db in
+        (try await create(db), location)
+    }
 }
 
-/// The same, with the `Location` worked out from the response body (known only after the create).
+/// The same, for a create whose `Location` is known only once it has run: `create` returns the
+/// body and the location; a retry answered with the first body gets `replayLocation` of it.
 func idempotentCreate(
-    _ request: Request, scope: String, body: ByteBuffer, database: Database, location: @escaping @Sendable (String) -> String,
-    create: @escaping @Sendable (any SQLDatabase) async throws -> String
+    _ request: Request, scope: String, body: ByteBuffer, database: Database, replayLocation: @escaping @Sendable (String) -> String,
+    create: @escaping @Sendable (any SQLDatabase) async throws -> (body: String, location: String)
 ) async throws -> Response {
     let idempotency = try Headers.idempotency(request, scope: scope, body: body)
+    let made = Mutex<(body: String, location: String)?>(nil)
     let stored = try await storeCall {
-        try await Idempotency.once(idempotency, in: database) { db in .init(status: 201, body: try await create(db)) }
+        try await Idempotency.once(idempotency, in: database) { db in
+            let created = try await create(db)
+            made.withLock { $0 = created }
+            return .init(status: 201, body: created.body)
+        }
     }
-    return Response.json(stored.body, status: .init(code: stored.status), headers: [.location: location(stored.body)])
+    // What this request made, unless it was rolled back and the first request's body returned.
+    let location = made.withLock { made in made.flatMap { $0.body == stored.body ? $0.location : nil } } ?? replayLocation(stored.body)
+    return Response.json(stored.body, status: .init(code: stored.status), headers: [.location: location])
 }

@@ -95,17 +95,18 @@ struct DossierRoutes {
             let submission = try input.submission()
             let service = self.service
             let environment = self.environment
-            // The code is known only once created (or from the first response, on a retry).
-            let locate: @Sendable (String) -> String = { body in
+            // On a retry, the code is read from the first response.
+            let replayLocation: @Sendable (String) -> String = { body in
                 let code = (try? JSONCoding.decoder.decode(CreatedCode.self, from: Data(body.utf8)))?.code ?? ""
                 return "/api/v1/dossiers/\(code)"
             }
             return try await idempotentCreate(request, scope: "dossiers:\(caller.account.id)", body: body,
-                                              database: environment.database, location: locate) { db in
+                                              database: environment.database, replayLocation: replayLocation) { db in
                 let dossier = try await service.submit(submission, by: caller.viewer, in: db)
                 let process = try await service.process(of: dossier, in: db)
                 // Written inside the transaction (it is the recorded answer): by hand, not by JSONEncoder.
-                return DossierBody(dossier, process: process, service: service).jsonText(capacity: 2048).text
+                return (DossierBody(dossier, process: process, service: service).jsonText(capacity: 2048).text,
+                        "/api/v1/dossiers/\(dossier.code)")
             }
         }
         api.get("dossiers") { request, context in
