@@ -1,5 +1,4 @@
 import Foundation
-import MotCuaCore
 import SQLiteKit
 import Testing
 @testable import MotCuaStore
@@ -62,52 +61,4 @@ import Testing
         check(Bool?.self) { flag($0) || $0 == .null }
         check(Double.self) { _ in false }
     }
-
-    /// A dossier's state and applicant are written by hand, byte for byte as the stored-JSON
-    /// encoder writes them, over random states that leave out or fill each field.
-    @Test func aDossierStateIsWrittenAsTheEncoderWritesIt() throws {
-        var random = SplitMix64(seed: 20261205)
-        func instant() -> Date {
-            // Whole seconds (".0" left out), milliseconds, and instants before 2001 (negative).
-            switch random.next() % 3 {
-            case 0: Date(timeIntervalSinceReferenceDate: Double(random.next() % 1_000_000_000))
-            case 1: Date(timeIntervalSince1970: Double(random.next() % 4_000_000_000_000) / 1000)
-            default: Date(timeIntervalSinceReferenceDate: -Double(random.next() % 100_000_000) / 7)
-            }
-        }
-        func pick(_ count: Int) -> Int { Int(random.next() % UInt64(count)) }
-        func maybe<T>(_ value: @autoclosure () -> T) -> T? { random.next() % 2 == 0 ? nil : value() }
-        let texts = ["Điều lệ công ty", "Bản sao \\ \"CCCD\"", "a/b", "\u{0}\u{1f}\n", "✅ 🇻🇳", ""]
-        for _ in 0..<2_000 {
-            var state = DossierState(channel: Procedure.Channel.allCases[Int(random.next() % 3)], processVersion: Int(random.next() % 9),
-                                     submittedAt: instant())
-            state.status = DossierStatus.allCases[pick(DossierStatus.allCases.count)]
-            (state.acceptedAt, state.countingFrom, state.appointment) = (maybe(instant()), maybe(instant()), maybe(instant()))
-            (state.originalAppointment, state.statutoryDue, state.stepStartedAt) = (maybe(instant()), maybe(instant()), maybe(instant()))
-            (state.stepDeadline, state.pausedSince, state.finishedAt) = (maybe(instant()), maybe(instant()), maybe(instant()))
-            state.stepIndex = maybe(Int(random.next() % 12))
-            state.resumeStatus = maybe(DossierStatus.allCases[pick(DossierStatus.allCases.count)])
-            state.pauses = (0..<Int(random.next() % 3)).map { _ in DateInterval(start: instant(), duration: Double(random.next() % 900_000) / 3) }
-            state.supplementRequests = Int(random.next() % 4)
-            state.missingDocuments = (0..<Int(random.next() % 3)).map { _ in texts[pick(texts.count)] }
-            state.apologies = Int(random.next() % 3)
-            state.approved = random.next() % 2 == 0
-            state.paymentDueVnd = maybe(Int(random.next() % 5_000_000))
-            (state.paymentRequested, state.paidOnline) = (maybe(random.next() % 2 == 0), maybe(random.next() % 2 == 0))
-            state.fees = maybe((0..<Int(random.next() % 3)).map { i in
-                FeeLine(name: texts[i], item: maybe(texts[pick(texts.count)]), amountVnd: Int(random.next() % 1_000_000))
-            })
-            state.rating = maybe(Rating(level: Rating.Level.allCases[pick(Rating.Level.allCases.count)],
-                                        comment: maybe(texts[pick(texts.count)])))
-            let text = state.jsonText().text
-            #expect(text == (try StoredJSON.text(state)))
-            #expect(try JSONDecoder().decode(DossierState.self, from: Data(text.utf8)) == state)
-            let applicant = Applicant(kind: random.next() % 2 == 0 ? .person : .organisation, fullName: texts[pick(texts.count)],
-                                      citizenId: maybe("001190012345"), phone: maybe("0912345678"), email: maybe("a/b@vi-du.vn"),
-                                      address: maybe(texts[pick(texts.count)]), organisationName: maybe("Công ty \"A\""),
-                                      taxCode: maybe("0101234567"))
-            #expect(applicant.jsonText().text == (try StoredJSON.text(applicant)))
-        }
-    }
 }
-

@@ -14,6 +14,15 @@ enum StoredJSON {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// A dossier's state as stored: read by hand, or by `JSONDecoder` where the hand reader gives up.
+    static func state(_ text: String) throws -> DossierState {
+        try DossierState(storedJSON: text) ?? JSONDecoder().decode(DossierState.self, from: Data(text.utf8))
+    }
+
+    static func applicant(_ text: String) throws -> Applicant {
+        try Applicant(storedJSON: text) ?? JSONDecoder().decode(Applicant.self, from: Data(text.utf8))
+    }
+
     /// A flat object of strings (an event's data), written as `encoder` writes it: every command
     /// writes one under SQLite's write lock, where `JSONEncoder`'s set-up cost 2 % of the writer thread.
     static func object(_ fields: [String: String]) -> String {

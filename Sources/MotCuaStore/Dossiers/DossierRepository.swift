@@ -158,8 +158,7 @@ public struct DossierRepository: Sendable {
     }
 
     static func decode(_ row: any SQLRow) throws -> StoredDossier {
-        let decoder = JSONDecoder()
-        return StoredDossier(
+        StoredDossier(
             code: try row.decode(column: "code", as: String.self),
             procedureCode: try row.decode(column: "procedure_code", as: String.self),
             processVersion: try row.decode(column: "process_version", as: Int.self),
@@ -167,8 +166,8 @@ public struct DossierRepository: Sendable {
             currentAgency: try row.decode(column: "current_agency", as: String.self),
             provinceCode: try row.decode(column: "province_code", as: String.self),
             applicantAccount: try row.decode(column: "applicant_account", as: String?.self),
-            applicant: try decoder.decode(Applicant.self, from: Data(try row.decode(column: "applicant", as: String.self).utf8)),
-            state: try decoder.decode(DossierState.self, from: Data(try row.decode(column: "state", as: String.self).utf8)),
+            applicant: try StoredJSON.applicant(try row.decode(column: "applicant", as: String.self)),
+            state: try StoredJSON.state(try row.decode(column: "state", as: String.self)),
             version: try row.decode(column: "version", as: Int.self),
             responsibleOfficer: try row.decode(column: "responsible_officer", as: String?.self))
     }

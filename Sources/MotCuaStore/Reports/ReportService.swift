@@ -132,7 +132,7 @@ extension ReportService {
         // Decoded once the connection is given back (see `catalogueFigures`).
         var counts: [String: [Int: Int]] = [:]
         for row in rows {
-            let state = try JSONDecoder().decode(DossierState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
+            let state = try StoredJSON.state(try row.decode(column: "state", as: String.self))
             counts[try row.decode(column: "current_agency", as: String.self), default: [:]][(state.stepIndex ?? 0) + 1, default: 0] += 1
         }
         return counts.keys.sorted().flatMap { agency in counts[agency]!.keys.sorted().map { (agency, $0, counts[agency]![$0]!) } }
