@@ -66,4 +66,36 @@ import Testing
             #expect(try await database.withConnection { try await Idempotency.lookup(key, in: $0) } == first)
         }
     }
+
+    /// Retries queued behind a busy writer: on SQLite they commit in one batch, where a failed one
+    /// is answered before the batch's commit. Each still gets the first answer, and one create stands.
+    @Test(arguments: TestDatabases.kinds)
+    func retriesQueuedTogetherGetTheFirstAnswer(on kind: DatabaseKind) async throws {
+        try await TestDatabases.withFresh(kind) { database in
+            try await Migrator(database: database).migrate(logger: TestDatabases.logger)
+            let key = Idempotency.Request(scope: "test", key: "k-1", requestHash: "abc")
+            let answers = try await withThrowingTaskGroup(of: Idempotency.StoredResponse.self) { group in
+                group.addTask {
+                    try await database.transaction { _ in try await Task.sleep(for: .milliseconds(300)) }
+                    return .init(status: 0, body: "")
+                }
+                try await Task.sleep(for: .milliseconds(50))
+                for attempt in 0..<6 {
+                    group.addTask {
+                        try await Idempotency.once(key, in: database) { db in
+                            // What the create makes: one row of its own.
+                            try await Idempotency.record(.init(scope: "made", key: "\(attempt)", requestHash: ""), .init(status: 201, body: ""), in: db)
+                            return .init(status: 201, body: "\(attempt)")
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }.filter { $0.status != 0 }
+            }
+            #expect(answers.count == 6 && Set(answers.map(\.body)).count == 1, "\(answers)")
+            let made = try await database.withConnection { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM idempotency_keys WHERE scope = 'made'").first(decodingColumn: "n", as: Int.self)
+            }
+            #expect(made == 1)
+        }
+    }
 }

@@ -1,13 +1,16 @@
 /// Reads JSON written by `JSONText` (or by the encoders it matches), for the documents read so
 /// often that `JSONDecoder`'s own work shows: a dossier's state and applicant, read at every step.
-/// It reads standard JSON, but a reader built on it gives up (nil) on anything it does not expect,
-/// and the caller then asks `JSONDecoder`, which gives the same value or says what is wrong.
+/// It reads standard JSON with an object's keys in sorted order, as those writers put them, and
+/// gives up (nil) on anything else (keys out of order or repeated, where the decoder keeps the
+/// first; nesting deeper than the decoder's limit); a reader built on it gives up on anything it
+/// does not expect. The caller then asks `JSONDecoder`, which gives the value or says what is wrong.
 public struct JSONReader: ~Copyable {
     /// Thrown to give up; `read` turns it into nil.
     public struct Unexpected: Error {}
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
+    private var depth = 0
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -25,9 +28,14 @@ public struct JSONReader: ~Copyable {
     /// An object: `field` is called with each key and must read its value (or `skip()` it).
     public mutating func object(_ field: (inout JSONReader, String) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
+        try nest()
+        defer { depth -= 1 }
         if try peek() == UInt8(ascii: "}") { index += 1; return }
+        var previous: String?
         repeat {
             let key = try string()
+            if let previous, !previous.utf8.lexicographicallyPrecedes(key.utf8) { throw Unexpected() }
+            previous = key
             try expect(UInt8(ascii: ":"))
             try field(&self, key)
         } while try more(closing: UInt8(ascii: "}"))
@@ -36,6 +44,8 @@ public struct JSONReader: ~Copyable {
     /// An array, each element read by `element`.
     public mutating func array<Element>(_ element: (inout JSONReader) throws -> Element) throws -> [Element] {
         try expect(UInt8(ascii: "["))
+        try nest()
+        defer { depth -= 1 }
         var elements: [Element] = []
         if try peek() == UInt8(ascii: "]") { index += 1; return elements }
         repeat { elements.append(try element(&self)) } while try more(closing: UInt8(ascii: "]"))
@@ -99,13 +109,33 @@ public struct JSONReader: ~Copyable {
         skipSpace()
         let start = index
         while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
-        // JSON's form only: a digit first (after a minus), and no other digit after a leading zero.
-        let digits = start + (index > start && bytes[start] == UInt8(ascii: "-") ? 1 : 0)
-        guard digits < index, bytes[digits] &- UInt8(ascii: "0") < 10,
-              bytes[digits] != UInt8(ascii: "0") || digits + 1 == index || bytes[digits + 1] &- UInt8(ascii: "0") >= 10,
-              let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)),
+        let number = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        guard Self.isJSONNumber(number), let value = Double(String(decoding: number, as: UTF8.self)),
               value.isFinite else { throw Unexpected() }
         return value
+    }
+
+    /// JSON's grammar, which `Double(_:)` is looser than: `-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?`.
+    private static func isJSONNumber(_ number: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        func isDigit(_ at: Int) -> Bool { at < number.count && number[at] &- UInt8(ascii: "0") < 10 }
+        func digits() -> Bool {
+            guard isDigit(i) else { return false }
+            while isDigit(i) { i += 1 }
+            return true
+        }
+        if i < number.count, number[i] == UInt8(ascii: "-") { i += 1 }
+        if i < number.count, number[i] == UInt8(ascii: "0") { i += 1 } else if !digits() { return false }
+        if i < number.count, number[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() else { return false }
+        }
+        if i < number.count, number[i] | 0x20 == UInt8(ascii: "e") {
+            i += 1
+            if i < number.count, number[i] == UInt8(ascii: "+") || number[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() else { return false }
+        }
+        return i == number.count
     }
 
     public mutating func bool() throws -> Bool {
@@ -141,6 +171,12 @@ public struct JSONReader: ~Copyable {
              UInt8(ascii: "e"), UInt8(ascii: "E"): true
         default: false
         }
+    }
+
+    /// One level deeper; past the decoder's own limit the decoder is left to say so.
+    private mutating func nest() throws {
+        depth += 1
+        guard depth <= 512 else { throw Unexpected() }
     }
 
     private mutating func skipSpace() {
@@ -209,11 +245,12 @@ public struct JSONReader: ~Copyable {
         guard index + 4 <= bytes.count else { throw Unexpected() }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[index] | 0x20
+            let byte = bytes[index]
             let digit: UInt8
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
             default: throw Unexpected()
             }
             value = value << 4 | UInt32(digit)
