@@ -39,20 +39,17 @@ public enum Idempotency {
     }
 
     /// Runs `create` in one transaction with the record of its key and response, so that a key is
-    /// used once. On PostgreSQL the key is not claimed first: its record is written last, with the
-    /// create's other writes (one round trip fewer). A key used before makes that write fail, so the
-    /// whole create rolls back and the first response is returned; a concurrent first use is waited
-    /// for on the unique key, so two racing retries never both create. SQLite commits several
-    /// transactions together and answers a failed one before that commit, when a reader could not
-    /// yet see a first use in the same batch: there the key is looked up first, under the write
-    /// lock (a local read), and its record still written last. Any other failure also returns the
-    /// first response when the key already has one: a retry answers as the first request did.
+    /// used once. The key is not claimed first: its record is written last, with the create's other
+    /// writes (one statement fewer; on PostgreSQL, one round trip fewer). A key used before makes
+    /// that write fail, so the whole create rolls back and the first response is returned. A
+    /// concurrent first use is waited for on the unique key (PostgreSQL) or the write lock
+    /// (SQLite), so two racing retries never both create. Any other failure also returns the first
+    /// response when the key already has one: a retry answers as the first request did.
     public static func once(_ request: Request?, in database: Database,
                             _ create: @escaping @Sendable (any SQLDatabase) async throws -> StoredResponse) async throws -> StoredResponse {
         do {
             return try await database.transaction { db in
-                if let request, db.dialect.name != "postgresql", let first = try await lookup(request, in: db) { return first }
-                return try await db.withDeferredWrites { db in
+                try await db.withDeferredWrites { db in
                     let response = try await create(db)
                     if let request { try await record(request, response, in: db) }
                     return response
@@ -62,7 +59,12 @@ public enum Idempotency {
             guard let request else { throw error }
             let first: StoredResponse?
             do {
-                first = try await database.withConnection { db in try await lookup(request, in: db) }
+                // SQLite commits several transactions together and answers a failed one before
+                // that commit, when a reader cannot yet see a first use in the same batch; its
+                // writer, where the lookup then queues, can.
+                first = database.kind == .sqlite
+                    ? try await database.transaction { db in try await lookup(request, in: db) }
+                    : try await database.withConnection { db in try await lookup(request, in: db) }
             } catch StoreError.idempotencyKeyReused {
                 throw StoreError.idempotencyKeyReused
             } catch {
