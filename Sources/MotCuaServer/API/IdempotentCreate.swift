@@ -1,7 +1,6 @@
 import Hummingbird
 import MotCuaStore
 import SQLKit
-import Synchronization
 
 /// Runs a create in one transaction together with its `Idempotency-Key` record, so a retry gets
 /// the first response (status and body) and nothing is created twice (`Idempotency.once`). `create` returns the JSON body.
@@ -21,15 +20,12 @@ func idempotentCreate(
     create: @escaping @Sendable (any SQLDatabase) async throws -> (body: String, location: String)
 ) async throws -> Response {
     let idempotency = try Headers.idempotency(request, scope: scope, body: body)
-    let made = Mutex<(body: String, location: String)?>(nil)
-    let stored = try await storeCall {
+    let (stored, location) = try await storeCall {
         try await Idempotency.once(idempotency, in: database) { db in
             let created = try await create(db)
-            made.withLock { $0 = created }
-            return .init(status: 201, body: created.body)
+            return (Idempotency.StoredResponse(status: 201, body: created.body), created.location)
         }
     }
-    // What this request made, unless it was rolled back and the first request's body returned.
-    let location = made.withLock { made in made.flatMap { $0.body == stored.body ? $0.location : nil } } ?? replayLocation(stored.body)
-    return Response.json(stored.body, status: .init(code: stored.status), headers: [.location: location])
+    return Response.json(stored.body, status: .init(code: stored.status),
+                         headers: [.location: location ?? replayLocation(stored.body)])
 }

@@ -45,16 +45,20 @@ public enum Idempotency {
     /// concurrent first use is waited for on the unique key (PostgreSQL) or the write lock
     /// (SQLite), so two racing retries never both create. Any other failure also returns the first
     /// response when the key already has one: a retry answers as the first request did.
-    public static func once(_ request: Request?, in database: Database,
-                            _ create: @escaping @Sendable (any SQLDatabase) async throws -> StoredResponse) async throws -> StoredResponse {
+    /// `made`: what `create` made alongside its answer; nil when the first request's answer was returned.
+    public static func once<Made: Sendable>(
+        _ request: Request?, in database: Database,
+        _ create: @escaping @Sendable (any SQLDatabase) async throws -> (StoredResponse, Made)
+    ) async throws -> (response: StoredResponse, made: Made?) {
         do {
-            return try await database.transaction { db in
+            let (response, made) = try await database.transaction { db in
                 try await db.withDeferredWrites { db in
-                    let response = try await create(db)
+                    let (response, made) = try await create(db)
                     if let request { try await record(request, response, in: db) }
-                    return response
+                    return (response, made)
                 }
             }
+            return (response, made)
         } catch {
             guard let request else { throw error }
             let first: StoredResponse?
@@ -71,8 +75,14 @@ public enum Idempotency {
                 first = nil
             }
             guard let first else { throw error }
-            return first
+            return (first, nil)
         }
+    }
+
+    /// The same, when the answer is all the caller needs.
+    public static func once(_ request: Request?, in database: Database,
+                            _ create: @escaping @Sendable (any SQLDatabase) async throws -> StoredResponse) async throws -> StoredResponse {
+        try await once(request, in: database) { db in (try await create(db), ()) }.response
     }
 
     /// Records a create's key and response, held with the create's writes under `withDeferredWrites`.

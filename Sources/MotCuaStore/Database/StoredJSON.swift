@@ -14,6 +14,12 @@ enum StoredJSON {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// A dossier's state as stored, written by hand byte for byte as `encoder` writes it (every
+    /// submission and step writes one).
+    static func text(of state: DossierState) -> String { state.jsonText(capacity: 768).text }
+
+    static func text(of applicant: Applicant) -> String { applicant.jsonText(capacity: 256).text }
+
     /// A dossier's state as stored: read by hand, or by `JSONDecoder` where the hand reader gives up.
     static func state(_ text: String) throws -> DossierState {
         try DossierState(storedJSON: text) ?? JSONDecoder().decode(DossierState.self, from: Data(text.utf8))

@@ -50,8 +50,8 @@ public struct DossierRepository: Sendable {
         let stamp = now()
         let values: [any Encodable & Sendable] = [
             code, procedureCode, state.processVersion, receivingAgency, currentAgency, provinceCode, applicantAccount,
-            state.status.rawValue, StoredTime.ms(state.appointment), StoredTime.ms(state.stepDeadline), state.jsonText(capacity: 768).text,
-            applicant.jsonText(capacity: 256).text, events.count, stamp, stamp, responsibleOfficer,
+            state.status.rawValue, StoredTime.ms(state.appointment), StoredTime.ms(state.stepDeadline), StoredJSON.text(of: state),
+            StoredJSON.text(of: applicant), events.count, stamp, stamp, responsibleOfficer,
         ]
         try await db.write(db.cached("dossiers.create", values) { db, v in
             db.insert(into: "dossiers")
@@ -81,7 +81,7 @@ public struct DossierRepository: Sendable {
                             in db: any SQLDatabase) async throws -> Int {
         let values: [any Encodable & Sendable] = [
             state.status.rawValue, StoredTime.ms(state.appointment), StoredTime.ms(state.stepDeadline), currentAgency,
-            responsibleOfficer, state.jsonText(capacity: 768).text, expectedVersion + 1, now(), code, expectedVersion,
+            responsibleOfficer, StoredJSON.text(of: state), expectedVersion + 1, now(), code, expectedVersion,
         ]
         try await db.write(db.cached("dossiers.save", values) { db, v in
             db.update("dossiers")

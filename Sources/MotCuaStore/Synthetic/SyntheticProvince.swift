@@ -131,7 +131,7 @@ public struct SyntheticProvince: Sendable {
             let applicant = Applicant(fullName: "Người nộp \(code.suffix(11))", citizenId: "001190012345", phone: "0912345678")
             dossierRows.append([code, life.procedure.code, life.process.version, life.agency, life.currentAgency, province, life.citizen,
                                 life.state.status.rawValue, StoredTime.ms(life.state.appointment), StoredTime.ms(life.state.stepDeadline),
-                                life.state.jsonText(capacity: 768).text, applicant.jsonText(capacity: 256).text, life.events.count, stamp, stamp, life.officer])
+                                StoredJSON.text(of: life.state), StoredJSON.text(of: applicant), life.events.count, stamp, stamp, life.officer])
             for (n, event) in life.events.enumerated() {
                 eventRows.append([code, n + 1, event.command, event.actor.id, event.actor.role.rawValue, StoredTime.ms(event.at),
                                   event.fromStatus?.rawValue, event.toStatus.rawValue, event.reason, StoredJSON.object(event.data)])
