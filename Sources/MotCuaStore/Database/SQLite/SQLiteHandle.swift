@@ -31,11 +31,12 @@ final class SQLiteHandle: @unchecked Sendable {
     }
 
     /// Opens (or creates) the file. No mutex of SQLite's own: the pool never shares a connection.
-    static func open(path: String) throws -> SQLiteHandle {
+    /// `gatheringLogWrites`: through `GatheringVFS`; else through the platform's file system alone.
+    static func open(path: String, gatheringLogWrites: Bool = true) throws -> SQLiteHandle {
         var connection: OpaquePointer?
         // URI names (`file:…?…`) as sqlite-nio took them.
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI
-        let code = sqlite_nio_sqlite3_open_v2(path, &connection, flags, nil)
+        let code = sqlite_nio_sqlite3_open_v2(path, &connection, flags, gatheringLogWrites ? GatheringVFS.registeredName : nil)
         guard code == SQLITE_OK, let connection else {
             let message = connection.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open"
             if let connection { sqlite_nio_sqlite3_close_v2(connection) }
@@ -88,6 +89,9 @@ final class SQLiteHandle: @unchecked Sendable {
         cache[sql] = statement
         return (statement, true)
     }
+
+    /// The writes SQLite made to this connection's log and those sent to the file (`GatheringVFS`): for tests.
+    var logWrites: (made: Int, sent: Int)? { connection.flatMap(GatheringVFS.counts(of:)) }
 
     /// How many statements are kept prepared: for tests.
     var cachedCount: Int { cache.count }

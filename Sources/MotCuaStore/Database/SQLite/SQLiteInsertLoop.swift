@@ -7,7 +7,7 @@ import Foundation
 public enum SQLiteInsertLoop {
     /// Inserts for `seconds` into a new file at `path`; the latency of each transaction, in seconds.
     public static func run(path: String, seconds: Double) throws -> [Double] {
-        let handle = try SQLiteHandle.open(path: path)
+        let handle = try SQLiteHandle.open(path: path, gatheringLogWrites: false)
         defer { handle.close() }
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
                        "CREATE TABLE bench_reference (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"] {

@@ -1,0 +1,132 @@
+import Foundation
+@preconcurrency import SQLiteKit
+import Testing
+@testable import MotCuaStore
+
+/// The log's writes gathered into one (`GatheringVFS`): fewer writes, and nothing else changes:
+/// other connections see a commit at once, a transaction reads back what it spilled, and the
+/// file on disk holds every commit.
+@Suite struct GatheringVFSTests {
+    static func withFile<R>(_ body: (String) throws -> R) throws -> R {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("gather-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) } }
+        return try body(file)
+    }
+
+    static func open(_ path: String, _ pragmas: [String] = []) throws -> SQLiteHandle {
+        let handle = try SQLiteHandle.open(path: path)
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"] + pragmas { try handle.run(pragma, []) { _ in } }
+        return handle
+    }
+
+    static func integer(_ handle: SQLiteHandle, _ sql: String) throws -> Int {
+        var value = 0
+        try handle.run(sql, []) { value = try $0.decode(column: "n", as: Int.self) }
+        return value
+    }
+
+    static func integrity(_ handle: SQLiteHandle) throws -> String {
+        var value = ""
+        try handle.run("PRAGMA integrity_check", []) { value = try $0.decode(column: "integrity_check", as: String.self) }
+        return value
+    }
+
+    /// Rows of about 600 bytes, so that a few dozen fill many pages.
+    static func insert(_ rows: Range<Int>, into handle: SQLiteHandle) throws {
+        for id in rows {
+            try handle.run("INSERT INTO t (id, body) VALUES (?, ?)", [.integer(id), .text(String(repeating: "Hồ sơ \(id) ", count: 60))]) { _ in }
+        }
+    }
+
+    @Test func aCommitsFramesReachTheFileInOneWrite() throws {
+        try Self.withFile { path in
+            let handle = try Self.open(path)
+            defer { handle.close() }
+            try handle.run("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []) { _ in }
+            let before = try #require(handle.logWrites)
+            try handle.run("BEGIN IMMEDIATE", []) { _ in }
+            try Self.insert(0..<200, into: handle)
+            try handle.run("COMMIT", []) { _ in }
+            let after = try #require(handle.logWrites)
+            // Two writes a frame (header, page) for 30 or more pages, sent in parts of up to 30 frames.
+            let made = after.made - before.made, sent = after.sent - before.sent
+            #expect(made >= 60)
+            #expect(sent * 40 <= made)
+            // The platform's own file system, for the reference loop: nothing to count.
+            let plain = try SQLiteHandle.open(path: path, gatheringLogWrites: false)
+            defer { plain.close() }
+            try plain.run("INSERT INTO t (id, body) VALUES (1000, 'x')", []) { _ in }
+            #expect(plain.logWrites == nil)
+        }
+    }
+
+    /// With `synchronous = OFF` SQLite never syncs the log: only sending a commit's frames as
+    /// soon as its last one is written lets another connection read them.
+    @Test(arguments: ["OFF", "NORMAL", "FULL"])
+    func anotherConnectionSeesEachCommitAtOnce(synchronous: String) throws {
+        try Self.withFile { path in
+            let writer = try Self.open(path, ["PRAGMA synchronous = \(synchronous)"])
+            let reader = try Self.open(path)
+            defer { writer.close(); reader.close() }
+            try writer.run("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []) { _ in }
+            var total = 0
+            for size in [1, 3, 40, 2, 120] {
+                try writer.run("BEGIN IMMEDIATE", []) { _ in }
+                try Self.insert(total..<(total + size), into: writer)
+                try writer.run("COMMIT", []) { _ in }
+                total += size
+                #expect(try Self.integer(reader, "SELECT count(*) AS n FROM t") == total)
+                #expect(try Self.integer(reader, "SELECT sum(length(body)) AS n FROM t") ==
+                        (0..<total).reduce(0) { $0 + "Hồ sơ \($1) ".count * 60 })
+            }
+            #expect(try Self.integrity(reader) == "ok")
+        }
+    }
+
+    /// A transaction larger than the page cache writes pages to the log before it commits and
+    /// reads them back from there; one rolled back leaves nothing.
+    @Test func aTransactionLargerThanTheCacheReadsBackWhatItSpilled() throws {
+        try Self.withFile { path in
+            let writer = try Self.open(path, ["PRAGMA cache_size = 10"])
+            let reader = try Self.open(path)
+            defer { writer.close(); reader.close() }
+            try writer.run("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []) { _ in }
+            try writer.run("CREATE INDEX t_body ON t (body)", []) { _ in }
+            try writer.run("BEGIN IMMEDIATE", []) { _ in }
+            try Self.insert(0..<1500, into: writer)
+            #expect(try Self.integer(writer, "SELECT count(*) AS n FROM t WHERE body LIKE 'Hồ sơ 1%'") == 611)
+            try writer.run("COMMIT", []) { _ in }
+            try writer.run("BEGIN IMMEDIATE", []) { _ in }
+            try Self.insert(1500..<3000, into: writer)
+            try writer.run("UPDATE t SET body = 'đã sửa' WHERE id % 7 = 0", []) { _ in }
+            try writer.run("ROLLBACK", []) { _ in }
+            #expect(try Self.integer(reader, "SELECT count(*) AS n FROM t") == 1500)
+            #expect(try Self.integer(reader, "SELECT count(*) AS n FROM t WHERE body = 'đã sửa'") == 0)
+            #expect(try Self.integrity(reader) == "ok")
+            #expect(try Self.integrity(writer) == "ok")
+        }
+    }
+
+    /// The files as a crash would leave them, copied while the connection is open, hold every
+    /// commit: the log's frames and their checksums are on disk, not held.
+    @Test func theFilesOnDiskHoldEveryCommit() throws {
+        try Self.withFile { path in
+            let writer = try Self.open(path, ["PRAGMA wal_autocheckpoint = 0"])
+            defer { writer.close() }
+            try writer.run("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []) { _ in }
+            for start in stride(from: 0, to: 300, by: 30) {
+                try writer.run("BEGIN IMMEDIATE", []) { _ in }
+                try Self.insert(start..<(start + 30), into: writer)
+                try writer.run("COMMIT", []) { _ in }
+            }
+            let copy = path + ".copy"
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
+            try FileManager.default.copyItem(atPath: path, toPath: copy)
+            try FileManager.default.copyItem(atPath: path + "-wal", toPath: copy + "-wal")
+            let recovered = try Self.open(copy)
+            defer { recovered.close() }
+            #expect(try Self.integer(recovered, "SELECT count(*) AS n FROM t") == 300)
+            #expect(try Self.integrity(recovered) == "ok")
+        }
+    }
+}
