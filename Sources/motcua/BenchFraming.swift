@@ -4,8 +4,7 @@ enum BenchFraming {
     /// A whole reply at the start of `bytes`: its status, where its head ends (after the blank
     /// line) and its whole length; nil while incomplete. Bodies framed by Content-Length or chunks.
     static func frame(_ bytes: [UInt8]) -> (status: Int, headEnd: Int, length: Int)? {
-        guard let blank = bytes.firstRange(of: [13, 10, 13, 10]) else { return nil }
-        let headEnd = blank.upperBound
+        guard let headEnd = afterBlankLine(bytes) else { return nil }
         let head = bytes[..<headEnd]
         // "HTTP/1.1 201 …": the three digits after the first space.
         guard let space = head.firstIndex(of: 32), space + 3 < headEnd else { return nil }
@@ -20,6 +19,19 @@ enum BenchFraming {
             if chunk.data.isEmpty { return (status, headEnd, position) }
         }
         return nil
+    }
+
+    /// Where the head's blank line ends. A plain scan: `firstRange(of:)` took a sixth of the
+    /// load generator's CPU, which the server under test then lacked.
+    static func afterBlankLine(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { b in
+            var i = 3
+            while i < b.count {
+                if b[i] == 10, b[i - 1] == 13, b[i - 2] == 10, b[i - 3] == 13 { return i + 1 }
+                i += 1
+            }
+            return nil
+        }
     }
 
     /// The body of a reply `frame` found, its chunks joined.

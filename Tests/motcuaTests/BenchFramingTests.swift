@@ -33,4 +33,22 @@ import Testing
         #expect(BenchFraming.body(Self.bytes(reply), headEnd: frame.headEnd, length: frame.length) == Self.bytes("abcdef"))
         #expect(BenchFraming.frame(Array(Self.bytes(reply).dropLast(2))) == nil)
     }
+
+    @Test func findsTheBlankLineWhereverItIs() {
+        #expect(BenchFraming.afterBlankLine(Self.bytes("\r\n\r\n")) == 4)
+        #expect(BenchFraming.afterBlankLine(Self.bytes("HTTP/1.1 204 No Content\r\n\r\nrest")) == 27)
+        #expect(BenchFraming.afterBlankLine(Self.bytes("HTTP/1.1 204 No Content\r\n\r")) == nil)
+        #expect(BenchFraming.afterBlankLine(Self.bytes("\n\r\n\r\n")) == 5)
+        #expect(BenchFraming.afterBlankLine([]) == nil)
+    }
+
+    /// The top-level code, not one nested before it, whatever the order of the keys.
+    @Test func readsTheDossiersOwnCode() {
+        let sorted = #"{"applicant":{"address":{"code":"00001"},"name":"Nguyễn Văn A"},"channel":"online","code":"000.00.01.H01-261205-0007","fees":[{"code":"F1"}]}"#
+        #expect(BenchDesk.dossierCode(in: sorted) == "000.00.01.H01-261205-0007")
+        let unsorted = #"{"code":"X-1","applicant":{"code":"nested"}}"#
+        #expect(BenchDesk.dossierCode(in: unsorted) == "X-1")
+        #expect(BenchDesk.dossierCode(in: #"{"title":"Không tìm thấy"}"#) == nil)
+        #expect(BenchDesk.dossierCode(in: "not json") == nil)
+    }
 }
