@@ -6,7 +6,7 @@ import VaporCSQLite
 ///
 /// SQLite writes each WAL frame as two writes, its 24-byte header and then its page. A batch of
 /// intakes commits about 80 frames, so 160 `pwrite` calls: a fifth of the writer thread's time
-/// (a profile, BENCHMARKS.md "2026-12-05 (evening)"). Here they go as one call.
+/// (a profile, BENCHMARKS.md "2026-12-05 (afternoon)"). Here they go as a few (see `capacity`).
 ///
 /// Nothing is held past the point where it could matter:
 /// - a commit frame, once complete, is sent at once: before SQLite syncs the log and before it
