@@ -129,4 +129,48 @@ import Testing
             #expect(try Self.integrity(recovered) == "ok")
         }
     }
+
+    /// A transaction rolled back after spilling pages leaves writes held; another connection
+    /// then commits frames at the same place. Sent later, the held writes would overwrite them:
+    /// they are sent before the first connection's write lock is released.
+    @Test(arguments: [40, 80, 160])
+    func aRolledBackSpillNeverLandsOverAnotherConnectionsCommit(spilled rows: Int) throws {
+        try Self.withFile { path in
+            let first = try Self.open(path, ["PRAGMA cache_size = 10"])
+            let second = try Self.open(path)
+            defer { first.close(); second.close() }
+            try first.run("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []) { _ in }
+            // Every page in the database file: rolling back then reads nothing from the log.
+            try first.run("PRAGMA wal_checkpoint(TRUNCATE)", []) { _ in }
+            try first.run("BEGIN IMMEDIATE", []) { _ in }
+            try Self.insert(0..<rows, into: first)
+            #expect(try #require(first.logWrites).held > 0, "the spill's last frames are held")
+            try first.run("ROLLBACK", []) { _ in }
+            #expect(try #require(first.logWrites).held == 0, "and sent before the write lock is released")
+            try second.run("BEGIN IMMEDIATE", []) { _ in }
+            try Self.insert(1000..<1400, into: second)
+            try second.run("COMMIT", []) { _ in }
+            // The first connection's next use of its log would send anything it still held.
+            #expect(try Self.integer(first, "SELECT count(*) AS n FROM t") == 400)
+            #expect(try Self.integer(second, "SELECT count(*) AS n FROM t") == 400)
+            #expect(try Self.integrity(second) == "ok")
+            #expect(try Self.integrity(first) == "ok")
+        }
+    }
+
+    /// Without power-safe overwrites SQLite pads a commit to a sector boundary and syncs in the
+    /// middle of a frame: such a log is the platform's own, not gathered.
+    @Test func aLogWithoutPowerSafeOverwritesIsNotGathered() throws {
+        try Self.withFile { path in
+            let writer = try SQLiteHandle.open(path: "file:\(path)?psow=0")
+            let reader = try Self.open(path)
+            defer { writer.close(); reader.close() }
+            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = OFF"] { try writer.run(pragma, []) { _ in } }
+            try writer.run("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []) { _ in }
+            try Self.insert(0..<30, into: writer)
+            #expect(writer.logWrites == nil)
+            #expect(reader.logWrites == nil || reader.logWrites?.made == 0)
+            #expect(try Self.integer(reader, "SELECT count(*) AS n FROM t") == 30)
+        }
+    }
 }

@@ -91,7 +91,7 @@ final class SQLiteHandle: @unchecked Sendable {
     }
 
     /// The writes SQLite made to this connection's log and those sent to the file (`GatheringVFS`): for tests.
-    var logWrites: (made: Int, sent: Int)? { connection.flatMap(GatheringVFS.counts(of:)) }
+    var logWrites: (made: Int, sent: Int, held: Int)? { connection.flatMap(GatheringVFS.counts(of:)) }
 
     /// How many statements are kept prepared: for tests.
     var cachedCount: Int { cache.count }

@@ -1,0 +1,112 @@
+import Foundation
+import VaporCSQLite
+
+/// The methods of this file system's files: the platform's, called on the platform's file once
+/// what a log holds is sent (a database holds nothing), but for a log's writes and closing, and
+/// a database's locks in shared memory.
+///
+/// SQLite takes and releases a database's write lock in its shared memory, which the log never
+/// sees. A transaction rolled back after spilling pages to the log leaves those writes held;
+/// another connection may then write frames at the same place, which a later send would
+/// overwrite. So any change to those locks sends what the log holds first, while this
+/// connection still has the lock it had.
+extension GatheringVFS {
+    static func openDatabase(_ path: sqlite3_filename?, _ file: UnsafeMutablePointer<sqlite3_file>, _ flags: Int32,
+                             _ outFlags: UnsafeMutablePointer<Int32>?) -> Int32 {
+        open(path, file, flags, outFlags, methods: databaseMethods)
+    }
+
+    /// Version 3, as the platform's Unix files.
+    nonisolated(unsafe) static let databaseMethods = methods(
+        version: 3,
+        close: { file in file.map(GatheringVFS.close) ?? SQLITE_MISUSE },
+        write: { file, data, amount, offset in
+            GatheringVFS.forward(file) { target, real in real.xWrite!(target, data, amount, offset) }
+        },
+        shmLock: { file, offset, count, flags in
+            guard let file else { return SQLITE_MISUSE }
+            if let log = GatheringVFS.state(file).pointee.partner {
+                // What is held there belongs to a transaction rolled back (a commit sends its
+                // frames when it writes them), so a failure to send it loses nothing.
+                _ = GatheringVFS.send(log)
+            }
+            let target = GatheringVFS.real(file)
+            return target.pointee.pMethods.pointee.xShmLock!(target, offset, count, flags)
+        })
+
+    /// Version 1: SQLite asks a log for neither shared memory nor memory mapping (it asks the database).
+    nonisolated(unsafe) static let logMethods = methods(
+        version: 1,
+        close: { log in log.map(GatheringVFS.closeLog) ?? SQLITE_MISUSE },
+        write: { log, data, amount, offset in
+            guard let log, let data else { return SQLITE_MISUSE }
+            return GatheringVFS.write(log, data, amount, offset)
+        },
+        shmLock: nil)
+
+    /// Calls the platform's method on the platform's file, once what a log holds is sent.
+    static func forward(_ file: UnsafeMutablePointer<sqlite3_file>?,
+                        _ call: (UnsafeMutablePointer<sqlite3_file>, sqlite3_io_methods) -> Int32) -> Int32 {
+        guard let file else { return SQLITE_MISUSE }
+        let code = send(file)
+        guard code == SQLITE_OK else { return code }
+        let target = real(file)
+        return call(target, target.pointee.pMethods.pointee)
+    }
+
+    typealias Close = @convention(c) (UnsafeMutablePointer<sqlite3_file>?) -> Int32
+    typealias Write = @convention(c) (UnsafeMutablePointer<sqlite3_file>?, UnsafeRawPointer?, Int32, sqlite3_int64) -> Int32
+    typealias ShmLock = @convention(c) (UnsafeMutablePointer<sqlite3_file>?, Int32, Int32, Int32) -> Int32
+
+    private static func methods(version: Int32, close: Close, write: Write, shmLock: ShmLock?) -> UnsafeMutablePointer<sqlite3_io_methods> {
+        var methods = sqlite3_io_methods(
+            iVersion: version,
+            xClose: close,
+            xRead: { file, data, amount, offset in
+                GatheringVFS.forward(file) { target, real in real.xRead!(target, data, amount, offset) }
+            },
+            xWrite: write,
+            xTruncate: { file, size in GatheringVFS.forward(file) { target, real in real.xTruncate!(target, size) } },
+            xSync: { file, flags in GatheringVFS.forward(file) { target, real in real.xSync!(target, flags) } },
+            xFileSize: { file, size in GatheringVFS.forward(file) { target, real in real.xFileSize!(target, size) } },
+            xLock: { file, lock in GatheringVFS.forward(file) { target, real in real.xLock!(target, lock) } },
+            xUnlock: { file, lock in GatheringVFS.forward(file) { target, real in real.xUnlock!(target, lock) } },
+            xCheckReservedLock: { file, out in
+                GatheringVFS.forward(file) { target, real in real.xCheckReservedLock!(target, out) }
+            },
+            xFileControl: { file, op, argument in
+                GatheringVFS.forward(file) { target, real in real.xFileControl!(target, op, argument) }
+            },
+            xSectorSize: { file in
+                guard let file else { return 0 }
+                let target = GatheringVFS.real(file)
+                return target.pointee.pMethods.pointee.xSectorSize!(target)
+            },
+            xDeviceCharacteristics: { file in
+                guard let file else { return 0 }
+                let target = GatheringVFS.real(file)
+                return target.pointee.pMethods.pointee.xDeviceCharacteristics!(target)
+            },
+            xShmMap: { file, page, size, extend, memory in
+                GatheringVFS.forward(file) { target, real in real.xShmMap!(target, page, size, extend, memory) }
+            },
+            xShmLock: shmLock,
+            xShmBarrier: { file in
+                guard let file else { return }
+                let target = GatheringVFS.real(file)
+                target.pointee.pMethods.pointee.xShmBarrier!(target)
+            },
+            xShmUnmap: { file, delete in GatheringVFS.forward(file) { target, real in real.xShmUnmap!(target, delete) } },
+            xFetch: { file, offset, amount, pointer in
+                GatheringVFS.forward(file) { target, real in real.xFetch!(target, offset, amount, pointer) }
+            },
+            xUnfetch: { file, offset, pointer in
+                GatheringVFS.forward(file) { target, real in real.xUnfetch!(target, offset, pointer) }
+            })
+        if version < 2 { (methods.xShmMap, methods.xShmBarrier, methods.xShmUnmap) = (nil, nil, nil) }
+        if version < 3 { (methods.xFetch, methods.xUnfetch) = (nil, nil) }
+        let stored = UnsafeMutablePointer<sqlite3_io_methods>.allocate(capacity: 1)
+        stored.initialize(to: methods)
+        return stored
+    }
+}
