@@ -1,5 +1,6 @@
 import Foundation
 @preconcurrency import SQLiteKit
+import VaporCSQLite
 import Testing
 @testable import MotCuaStore
 
@@ -172,5 +173,38 @@ import Testing
             #expect(reader.logWrites == nil || reader.logWrites?.made == 0)
             #expect(try Self.integer(reader, "SELECT count(*) AS n FROM t") == 30)
         }
+    }
+
+    /// A platform file whose writes fail as a full disk would.
+    nonisolated(unsafe) static let fullDisk: UnsafeMutablePointer<sqlite3_io_methods> = {
+        let methods = UnsafeMutablePointer<sqlite3_io_methods>.allocate(capacity: 1)
+        methods.initialize(to: sqlite3_io_methods())
+        methods.pointee.iVersion = 1
+        methods.pointee.xWrite = { _, _, _, _ in SQLITE_FULL }
+        methods.pointee.xRead = { _, _, _, _ in SQLITE_OK }
+        return methods
+    }()
+
+    /// Held writes were made earlier, perhaps by an earlier statement: failing to send them must
+    /// roll back the whole transaction (an I/O error), not the statement at hand (a full disk).
+    @Test func aFailedSendOfHeldWritesIsAnIOError() throws {
+        let object = UnsafeMutableRawPointer.allocate(byteCount: GatheringVFS.realOffset + 64, alignment: 16)
+        defer { object.deallocate() }
+        let log = object.assumingMemoryBound(to: sqlite3_file.self)
+        log.pointee.pMethods = UnsafePointer(GatheringVFS.logMethods)
+        GatheringVFS.state(log).initialize(to: GatheringVFS.State())
+        defer { free(GatheringVFS.state(log).pointee.buffer); GatheringVFS.state(log).deinitialize(count: 1) }
+        GatheringVFS.real(log).pointee.pMethods = UnsafePointer(Self.fullDisk)
+        let methods = GatheringVFS.logMethods.pointee
+        var header = [UInt8](repeating: 0, count: 24), page = [UInt8](repeating: 7, count: 4096)
+        // A frame that is not a commit's: held, so its write succeeds.
+        #expect(methods.xWrite!(log, &header, 24, 32) == SQLITE_OK)
+        #expect(methods.xWrite!(log, &page, 4096, 56) == SQLITE_OK)
+        #expect(GatheringVFS.state(log).pointee.count == 4120)
+        var read = [UInt8](repeating: 0, count: 4096)
+        #expect(methods.xRead!(log, &read, 4096, 56) == GatheringVFS.ioErrorWrite)
+        // A write sent at once reports what the platform said.
+        header[7] = 1
+        #expect(methods.xWrite!(log, &header, 24, 4152) == SQLITE_FULL)
     }
 }

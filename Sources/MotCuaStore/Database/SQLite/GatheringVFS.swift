@@ -56,7 +56,7 @@ enum GatheringVFS {
 
     /// Where, in the file object SQLite allocates, the platform's own file object starts: after
     /// our `sqlite3_file` (its methods) and our `State`.
-    private static let realOffset = (MemoryLayout<sqlite3_file>.stride + MemoryLayout<State>.stride + 15) & ~15
+    static let realOffset = (MemoryLayout<sqlite3_file>.stride + MemoryLayout<State>.stride + 15) & ~15
 
     private static let registration: Void = {
         let vfs = UnsafeMutablePointer<sqlite3_vfs>.allocate(capacity: 1)
