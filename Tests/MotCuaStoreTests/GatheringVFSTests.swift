@@ -207,4 +207,23 @@ import Testing
         header[7] = 1
         #expect(methods.xWrite!(log, &header, 24, 4152) == SQLITE_FULL)
     }
+
+    /// A platform file without shared memory keeps looking that way, so SQLite refuses WAL
+    /// mode instead of calling methods that are not there.
+    @Test func aDatabaseWithoutSharedMemoryDoesNotLookAsIfItHadIt() {
+        var partial = sqlite3_io_methods()
+        partial.iVersion = 1
+        let chosen = GatheringVFS.databaseMethods(over: partial)
+        #expect(chosen.pointee.iVersion == 1 && chosen.pointee.xShmMap == nil && chosen.pointee.xFetch == nil)
+        var complete = partial
+        complete.iVersion = 3
+        complete.xShmMap = { _, _, _, _, _ in SQLITE_OK }
+        complete.xShmLock = { _, _, _, _ in SQLITE_OK }
+        complete.xShmBarrier = { _ in }
+        complete.xShmUnmap = { _, _ in SQLITE_OK }
+        complete.xFetch = { _, _, _, _ in SQLITE_OK }
+        complete.xUnfetch = { _, _, _ in SQLITE_OK }
+        let full = GatheringVFS.databaseMethods(over: complete)
+        #expect(full == GatheringVFS.databaseMethods && full.pointee.iVersion == 3 && full.pointee.xShmLock != nil)
+    }
 }

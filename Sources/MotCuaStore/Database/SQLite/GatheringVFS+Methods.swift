@@ -13,26 +13,42 @@ import VaporCSQLite
 extension GatheringVFS {
     static func openDatabase(_ path: sqlite3_filename?, _ file: UnsafeMutablePointer<sqlite3_file>, _ flags: Int32,
                              _ outFlags: UnsafeMutablePointer<Int32>?) -> Int32 {
-        open(path, file, flags, outFlags, methods: databaseMethods)
+        let code = open(path, file, flags, outFlags, methods: databaseMethods)
+        guard code == SQLITE_OK else { return code }
+        file.pointee.pMethods = UnsafePointer(databaseMethods(over: real(file).pointee.pMethods.pointee))
+        return SQLITE_OK
+    }
+
+    /// The methods to put in front of a platform file with `real`'s. One without shared memory
+    /// or memory mapping (macOS picks such methods for network file systems) must not look as if
+    /// it had them: SQLite then refuses WAL mode, as it would without this file system.
+    static func databaseMethods(over real: sqlite3_io_methods) -> UnsafeMutablePointer<sqlite3_io_methods> {
+        let complete = real.iVersion >= 3 && real.xShmMap != nil && real.xShmLock != nil && real.xShmBarrier != nil
+            && real.xShmUnmap != nil && real.xFetch != nil && real.xUnfetch != nil
+        return complete ? databaseMethods : plainDatabaseMethods
     }
 
     /// Version 3, as the platform's Unix files.
-    nonisolated(unsafe) static let databaseMethods = methods(
-        version: 3,
-        close: { file in file.map(GatheringVFS.close) ?? SQLITE_MISUSE },
-        write: { file, data, amount, offset in
-            GatheringVFS.forward(file) { target, real in real.xWrite!(target, data, amount, offset) }
-        },
-        shmLock: { file, offset, count, flags in
-            guard let file else { return SQLITE_MISUSE }
-            if let log = GatheringVFS.state(file).pointee.partner {
-                // What is held there belongs to a transaction rolled back (a commit sends its
-                // frames when it writes them), so a failure to send it loses nothing.
-                _ = GatheringVFS.send(log)
-            }
-            let target = GatheringVFS.real(file)
-            return target.pointee.pMethods.pointee.xShmLock!(target, offset, count, flags)
-        })
+    nonisolated(unsafe) static let databaseMethods = methods(version: 3, close: closeDatabase, write: writeDatabase, shmLock: {
+        file, offset, count, flags in
+        guard let file else { return SQLITE_MISUSE }
+        if let log = GatheringVFS.state(file).pointee.partner {
+            // What is held there belongs to a transaction rolled back (a commit sends its
+            // frames when it writes them), so a failure to send it loses nothing.
+            _ = GatheringVFS.send(log)
+        }
+        let target = GatheringVFS.real(file)
+        // Nil only if the platform swapped the file's methods since (proxy locking on macOS).
+        return target.pointee.pMethods.pointee.xShmLock?(target, offset, count, flags) ?? SQLITE_IOERR
+    })
+
+    /// Version 1, for a platform file without shared memory: the platform's methods only.
+    nonisolated(unsafe) static let plainDatabaseMethods = methods(version: 1, close: closeDatabase, write: writeDatabase, shmLock: nil)
+
+    private static let closeDatabase: Close = { file in file.map(GatheringVFS.close) ?? SQLITE_MISUSE }
+    private static let writeDatabase: Write = { file, data, amount, offset in
+        GatheringVFS.forward(file) { target, real in real.xWrite!(target, data, amount, offset) }
+    }
 
     /// Version 1: SQLite asks a log for neither shared memory nor memory mapping (it asks the database).
     nonisolated(unsafe) static let logMethods = methods(
@@ -88,20 +104,24 @@ extension GatheringVFS {
                 return target.pointee.pMethods.pointee.xDeviceCharacteristics!(target)
             },
             xShmMap: { file, page, size, extend, memory in
-                GatheringVFS.forward(file) { target, real in real.xShmMap!(target, page, size, extend, memory) }
+                GatheringVFS.forward(file) { target, real in real.xShmMap?(target, page, size, extend, memory) ?? SQLITE_IOERR }
             },
             xShmLock: shmLock,
             xShmBarrier: { file in
                 guard let file else { return }
                 let target = GatheringVFS.real(file)
-                target.pointee.pMethods.pointee.xShmBarrier!(target)
+                target.pointee.pMethods.pointee.xShmBarrier?(target)
             },
-            xShmUnmap: { file, delete in GatheringVFS.forward(file) { target, real in real.xShmUnmap!(target, delete) } },
+            xShmUnmap: { file, delete in GatheringVFS.forward(file) { target, real in real.xShmUnmap?(target, delete) ?? SQLITE_OK } },
             xFetch: { file, offset, amount, pointer in
-                GatheringVFS.forward(file) { target, real in real.xFetch!(target, offset, amount, pointer) }
+                GatheringVFS.forward(file) { target, real in
+                    if let fetch = real.xFetch { return fetch(target, offset, amount, pointer) }
+                    pointer?.pointee = nil
+                    return SQLITE_OK
+                }
             },
             xUnfetch: { file, offset, pointer in
-                GatheringVFS.forward(file) { target, real in real.xUnfetch!(target, offset, pointer) }
+                GatheringVFS.forward(file) { target, real in real.xUnfetch?(target, offset, pointer) ?? SQLITE_OK }
             })
         if version < 2 { (methods.xShmMap, methods.xShmBarrier, methods.xShmUnmap) = (nil, nil, nil) }
         if version < 3 { (methods.xFetch, methods.xUnfetch) = (nil, nil) }
