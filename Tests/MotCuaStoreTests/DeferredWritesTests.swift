@@ -145,9 +145,8 @@ import Testing
     func aSubmissionAndAStepSendTheirWritesTogetherOnPostgreSQL(on kind: DatabaseKind) async throws {
         try await TestDatabases.withFresh(kind) { database in
             let service = try await DossierServiceTests.seededService(database)
-            let submission = try DossierService.Submission(
-                procedureCode: "2.001583", channel: .online, receivingAgency: DossierServiceTests.centre,
-                applicant: Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345", phone: "0912345678")).validated()
+            let submission = try DossierServiceTests.onlineSubmission(
+                applicant: Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345", phone: "0912345678"))
             // As `POST /dossiers` does it (`Idempotency.once`): the dossier submitted, the key and answer recorded.
             let key = Idempotency.Request(scope: "dossiers:citizen-1", key: UUID().uuidString, requestHash: "h")
             let (dossier, submitted) = try await database.transaction { db in

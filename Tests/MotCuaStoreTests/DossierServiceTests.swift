@@ -26,10 +26,16 @@ import Testing
         return DossierService(database: database, calendar: WorkingCalendar(holidays: try CalendarData.bundledHolidays.get()))
     }
 
+    static let applicant = Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345")
+
     /// The citizen's online submission of procedure 2.001583 at the centre.
-    static func submitOnline(_ service: DossierService,
-                             applicant: Applicant = Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345")) async throws -> StoredDossier {
+    static func submitOnline(_ service: DossierService, applicant: Applicant = applicant) async throws -> StoredDossier {
         try await service.submit(procedureCode: "2.001583", channel: .online, receivingAgency: centre, applicant: applicant, by: citizen)
+    }
+
+    /// The same submission, checked, for a caller's own transaction.
+    static func onlineSubmission(applicant: Applicant = applicant) throws -> DossierService.Submission {
+        try DossierService.Submission(procedureCode: "2.001583", channel: .online, receivingAgency: centre, applicant: applicant).validated()
     }
 
     func expectHidden(_ service: DossierService, _ code: String, from viewer: Viewer) async {
@@ -41,8 +47,7 @@ import Testing
             try await CatalogueRepositoryTests.seeded(database)
             let service = DossierService(database: database, calendar: WorkingCalendar(holidays: try CalendarData.bundledHolidays.get()))
             let valid = Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345", phone: "+84 912 345 678")
-            var submission = try DossierService.Submission(procedureCode: "2.001583", channel: .online, receivingAgency: Self.centre,
-                                                           applicant: valid).validated()
+            var submission = try Self.onlineSubmission(applicant: valid)
             // Checked and normalised outside any transaction.
             #expect(submission.checkedForYear != nil && submission.applicant.phone == "0912345678")
             #expect(throws: ValidationError.self) {

@@ -32,6 +32,17 @@ import Testing
         return value
     }
 
+    static func createTable(on handle: SQLiteHandle) throws {
+        try handle.run("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []) { _ in }
+    }
+
+    /// `rows` inserted in one transaction.
+    static func commit(_ rows: Range<Int>, on handle: SQLiteHandle) throws {
+        try handle.run("BEGIN IMMEDIATE", []) { _ in }
+        try insert(rows, into: handle)
+        try handle.run("COMMIT", []) { _ in }
+    }
+
     /// Rows of about 600 bytes, so that a few dozen fill many pages.
     static func insert(_ rows: Range<Int>, into handle: SQLiteHandle) throws {
         for id in rows {
@@ -43,11 +54,9 @@ import Testing
         try Self.withFile { path in
             let handle = try Self.open(path)
             defer { handle.close() }
-            try handle.run("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []) { _ in }
+            try Self.createTable(on: handle)
             let before = try #require(handle.logWrites)
-            try handle.run("BEGIN IMMEDIATE", []) { _ in }
-            try Self.insert(0..<200, into: handle)
-            try handle.run("COMMIT", []) { _ in }
+            try Self.commit(0..<200, on: handle)
             let after = try #require(handle.logWrites)
             // Two writes a frame (header, page) for 30 or more pages, sent in parts of up to 30 frames.
             let made = after.made - before.made, sent = after.sent - before.sent
@@ -69,12 +78,10 @@ import Testing
             let writer = try Self.open(path, ["PRAGMA synchronous = \(synchronous)"])
             let reader = try Self.open(path)
             defer { writer.close(); reader.close() }
-            try writer.run("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []) { _ in }
+            try Self.createTable(on: writer)
             var total = 0
             for size in [1, 3, 40, 2, 120] {
-                try writer.run("BEGIN IMMEDIATE", []) { _ in }
-                try Self.insert(total..<(total + size), into: writer)
-                try writer.run("COMMIT", []) { _ in }
+                try Self.commit(total..<(total + size), on: writer)
                 total += size
                 #expect(try Self.integer(reader, "SELECT count(*) AS n FROM t") == total)
                 #expect(try Self.integer(reader, "SELECT sum(length(body)) AS n FROM t") ==
@@ -91,7 +98,7 @@ import Testing
             let writer = try Self.open(path, ["PRAGMA cache_size = 10"])
             let reader = try Self.open(path)
             defer { writer.close(); reader.close() }
-            try writer.run("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []) { _ in }
+            try Self.createTable(on: writer)
             try writer.run("CREATE INDEX t_body ON t (body)", []) { _ in }
             try writer.run("BEGIN IMMEDIATE", []) { _ in }
             try Self.insert(0..<1500, into: writer)
@@ -114,11 +121,9 @@ import Testing
         try Self.withFile { path in
             let writer = try Self.open(path, ["PRAGMA wal_autocheckpoint = 0"])
             defer { writer.close() }
-            try writer.run("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []) { _ in }
+            try Self.createTable(on: writer)
             for start in stride(from: 0, to: 300, by: 30) {
-                try writer.run("BEGIN IMMEDIATE", []) { _ in }
-                try Self.insert(start..<(start + 30), into: writer)
-                try writer.run("COMMIT", []) { _ in }
+                try Self.commit(start..<(start + 30), on: writer)
             }
             let copy = path + ".copy"
             defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
@@ -140,7 +145,7 @@ import Testing
             let first = try Self.open(path, ["PRAGMA cache_size = 10"])
             let second = try Self.open(path)
             defer { first.close(); second.close() }
-            try first.run("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []) { _ in }
+            try Self.createTable(on: first)
             // Every page in the database file: rolling back then reads nothing from the log.
             try first.run("PRAGMA wal_checkpoint(TRUNCATE)", []) { _ in }
             try first.run("BEGIN IMMEDIATE", []) { _ in }
@@ -148,9 +153,7 @@ import Testing
             #expect(try #require(first.logWrites).held > 0, "the spill's last frames are held")
             try first.run("ROLLBACK", []) { _ in }
             #expect(try #require(first.logWrites).held == 0, "and sent before the write lock is released")
-            try second.run("BEGIN IMMEDIATE", []) { _ in }
-            try Self.insert(1000..<1400, into: second)
-            try second.run("COMMIT", []) { _ in }
+            try Self.commit(1000..<1400, on: second)
             // The first connection's next use of its log would send anything it still held.
             #expect(try Self.integer(first, "SELECT count(*) AS n FROM t") == 400)
             #expect(try Self.integer(second, "SELECT count(*) AS n FROM t") == 400)
@@ -167,7 +170,7 @@ import Testing
             let reader = try Self.open(path)
             defer { writer.close(); reader.close() }
             for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = OFF"] { try writer.run(pragma, []) { _ in } }
-            try writer.run("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []) { _ in }
+            try Self.createTable(on: writer)
             try Self.insert(0..<30, into: writer)
             #expect(writer.logWrites == nil)
             #expect(reader.logWrites == nil || reader.logWrites?.made == 0)

@@ -18,9 +18,7 @@ import Testing
     func aRetriedCreateIsRolledBackWholeAndAnsweredAsTheFirst(on kind: DatabaseKind) async throws {
         try await TestDatabases.withFresh(kind) { database in
             let service = try await DossierServiceTests.seededService(database)
-            let submission = try DossierService.Submission(
-                procedureCode: "2.001583", channel: .online, receivingAgency: DossierServiceTests.centre,
-                applicant: Applicant(fullName: "Trần Thị Bình", citizenId: "001190012345")).validated()
+            let submission = try DossierServiceTests.onlineSubmission()
             let now = DossierServiceTests.vnTime(16, 9)
             @Sendable func submit(key: String) async throws -> Idempotency.StoredResponse {
                 try await Idempotency.once(.init(scope: "dossiers:citizen-1", key: key, requestHash: "h"), in: database) { db in

@@ -224,3 +224,25 @@ extension DossierSummary: JSONTextWritable {
         }
     }
 }
+
+/// The `code` of a dossier's body as `DossierBody` writes it: for a retry's `Location`, and the
+/// bench clients that follow new dossiers.
+public enum CreatedDossier {
+    /// Read by `JSONReader` (the body's keys are sorted), or by `JSONDecoder` where it gives up;
+    /// nil when the body has no top-level code.
+    public static func code(in body: String) -> String? {
+        let read = JSONReader.read(body) { reader -> String? in
+            var code: String?
+            try reader.object { reader, key in
+                if key == "code" { code = try reader.string() } else { try reader.skip() }
+            }
+            return code
+        }
+        if let read, let code = read { return code }
+        return (try? JSONCoding.decoder.decode(Code.self, from: Data(body.utf8)))?.code
+    }
+
+    private struct Code: Decodable {
+        let code: String
+    }
+}

@@ -97,8 +97,7 @@ struct DossierRoutes {
             let environment = self.environment
             // On a retry, the code is read from the first response.
             let replayLocation: @Sendable (String) -> String = { body in
-                let code = (try? JSONCoding.decoder.decode(CreatedCode.self, from: Data(body.utf8)))?.code ?? ""
-                return "/api/v1/dossiers/\(code)"
+                "/api/v1/dossiers/\(CreatedDossier.code(in: body) ?? "")"
             }
             return try await idempotentCreate(request, scope: "dossiers:\(caller.account.id)", body: body,
                                               database: environment.database, replayLocation: replayLocation) { db in
@@ -193,10 +192,6 @@ struct DossierRoutes {
         let buffer = try await request.body.collect(upTo: 64 * 1024)
         return try JSONCoding.decoder.decode(T.self, from: buffer.readableBytes == 0 ? ByteBuffer(string: "{}") : buffer)
     }
-}
-
-private struct CreatedCode: Decodable {
-    let code: String
 }
 
 struct DeadlineBody: Encodable, Sendable {

@@ -12,7 +12,7 @@ extension GatheringVFS {
               database.pointee.pMethods == UnsafePointer(databaseMethods),
               database.pointee.pMethods.pointee.xDeviceCharacteristics!(database) & SQLITE_IOCAP_POWERSAFE_OVERWRITE != 0
         else { return base.pointee.xOpen!(base, path, file, flags, outFlags) }
-        let code = open(path, file, flags, outFlags, methods: logMethods)
+        let code = open(path, file, flags, outFlags, over: { _ in logMethods })
         if code == SQLITE_OK {
             state(file).pointee.partner = database
             state(database).pointee.partner = file

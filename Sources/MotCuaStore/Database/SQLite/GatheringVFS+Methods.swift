@@ -13,10 +13,7 @@ import VaporCSQLite
 extension GatheringVFS {
     static func openDatabase(_ path: sqlite3_filename?, _ file: UnsafeMutablePointer<sqlite3_file>, _ flags: Int32,
                              _ outFlags: UnsafeMutablePointer<Int32>?) -> Int32 {
-        let code = open(path, file, flags, outFlags, methods: databaseMethods)
-        guard code == SQLITE_OK else { return code }
-        file.pointee.pMethods = UnsafePointer(databaseMethods(over: real(file).pointee.pMethods.pointee))
-        return SQLITE_OK
+        open(path, file, flags, outFlags, over: databaseMethods(over:))
     }
 
     /// The methods to put in front of a platform file with `real`'s. One without shared memory

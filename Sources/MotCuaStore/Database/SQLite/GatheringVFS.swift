@@ -78,16 +78,18 @@ enum GatheringVFS {
         precondition(code == SQLITE_OK, "SQLite refused the gathering file system (\(code))")
     }()
 
-    /// Opens the platform's file after our part of the object and, once open, puts `methods` in front.
+    /// Opens the platform's file after our part of the object and, once open, puts in front the
+    /// methods `over` picks for the platform file's own.
     static func open(_ path: sqlite3_filename?, _ file: UnsafeMutablePointer<sqlite3_file>, _ flags: Int32,
-                     _ outFlags: UnsafeMutablePointer<Int32>?, methods: UnsafeMutablePointer<sqlite3_io_methods>) -> Int32 {
+                     _ outFlags: UnsafeMutablePointer<Int32>?,
+                     over: (sqlite3_io_methods) -> UnsafeMutablePointer<sqlite3_io_methods>) -> Int32 {
         let code = base.pointee.xOpen!(base, path, real(file), flags, outFlags)
         guard code == SQLITE_OK else {
             file.pointee.pMethods = nil
             return code
         }
         state(file).initialize(to: State())
-        file.pointee.pMethods = UnsafePointer(methods)
+        file.pointee.pMethods = UnsafePointer(over(real(file).pointee.pMethods.pointee))
         return SQLITE_OK
     }
 
