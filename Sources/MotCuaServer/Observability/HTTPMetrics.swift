@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// Request counts and latencies by route, method and status, in a registry owned by the
 /// application (not a process-wide bootstrap), so each server and each test has its own.
@@ -11,19 +12,33 @@ public final class HTTPMetrics: Sendable {
 
     public init() {}
 
+    private struct Labels: Hashable {
+        let route: String, method: String, status: Int
+    }
+
+    /// Each label set's counter and histogram, once made: asking the registry for them each
+    /// time built their names and looked them up under its lock, for every request.
+    private let instruments = Mutex<[Labels: (Counter, DurationHistogram)]>([:])
+
     func record(route: String, method: String, status: Int, duration: Duration) {
-        let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                namespace: "motcua", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered"),
-            labels: labels
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(
-                namespace: "motcua", metricName: "http_request_duration", unitName: "seconds",
-                helpText: "Time to produce the response"),
-            labels: labels, buckets: Self.buckets
-        ).record(duration)
+        let key = Labels(route: route, method: method, status: status)
+        let (counter, histogram) = instruments.withLock { made in
+            if let found = made[key] { return found }
+            let labels = [("route", route), ("method", method), ("status", String(status))]
+            let new = (registry.makeCounter(
+                descriptor: MetricNameDescriptor(
+                    namespace: "motcua", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered"),
+                labels: labels),
+                       registry.makeDurationHistogram(
+                descriptor: MetricNameDescriptor(
+                    namespace: "motcua", metricName: "http_request_duration", unitName: "seconds",
+                    helpText: "Time to produce the response"),
+                labels: labels, buckets: Self.buckets))
+            made[key] = new
+            return new
+        }
+        counter.increment()
+        histogram.record(duration)
     }
 
     /// The Prometheus text exposition format (version 0.0.4).

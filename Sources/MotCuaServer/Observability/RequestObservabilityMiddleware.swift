@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import MotCuaCore
 
 /// Gives every request an id (kept from a sane incoming `X-Request-Id`, otherwise new), puts it on
 /// every log line of the request and on the response, and writes one line per request with the
@@ -45,6 +46,6 @@ struct RequestObservabilityMiddleware<Context: RequestContext>: RouterMiddleware
            incoming.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
             return incoming
         }
-        return UUID().uuidString.lowercased()
+        return RandomID.uuid()
     }
 }
