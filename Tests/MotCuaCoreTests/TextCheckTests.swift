@@ -32,18 +32,4 @@ import Testing
         #expect(issues("e\u{323}\u{302}e\u{323}\u{302}") == [])             // 2 characters, 10 bytes
         #expect(issues("Nguyễn") == ["applicant.fullName too_long"])
     }
-
-    @Test func randomIDsAreVersionFourUUIDsInLowerCase() {
-        let ids = (0..<2_000).map { _ in RandomID.uuid() }
-        #expect(Set(ids).count == ids.count)
-        for id in ids.prefix(200) {
-            let characters = Array(id)
-            #expect(characters.count == 36)
-            #expect(id == id.lowercased())
-            #expect(UUID(uuidString: id)?.uuidString.lowercased() == id)
-            #expect([8, 13, 18, 23].allSatisfy { characters[$0] == "-" })
-            #expect(characters[14] == "4")
-            #expect("89ab".contains(characters[19]))
-        }
-    }
 }

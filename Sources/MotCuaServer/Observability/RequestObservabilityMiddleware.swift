@@ -46,6 +46,6 @@ struct RequestObservabilityMiddleware<Context: RequestContext>: RouterMiddleware
            incoming.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
             return incoming
         }
-        return RandomID.uuid()
+        return RequestID.next()
     }
 }
