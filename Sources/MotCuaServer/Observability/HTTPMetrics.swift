@@ -12,6 +12,15 @@ public final class HTTPMetrics: Sendable {
 
     public init() {}
 
+    // Computed: the descriptor type is not `Sendable`. Asked for only when a label set is new.
+    private static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "motcua", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered")
+    }
+    private static var durations: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "motcua", metricName: "http_request_duration", unitName: "seconds",
+                             helpText: "Time to produce the response")
+    }
+
     private struct Labels: Hashable {
         let route: String, method: String, status: Int
     }
@@ -25,15 +34,8 @@ public final class HTTPMetrics: Sendable {
         let (counter, histogram) = instruments.withLock { made in
             if let found = made[key] { return found }
             let labels = [("route", route), ("method", method), ("status", String(status))]
-            let new = (registry.makeCounter(
-                descriptor: MetricNameDescriptor(
-                    namespace: "motcua", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered"),
-                labels: labels),
-                       registry.makeDurationHistogram(
-                descriptor: MetricNameDescriptor(
-                    namespace: "motcua", metricName: "http_request_duration", unitName: "seconds",
-                    helpText: "Time to produce the response"),
-                labels: labels, buckets: Self.buckets))
+            let new = (registry.makeCounter(descriptor: Self.requests, labels: labels),
+                       registry.makeDurationHistogram(descriptor: Self.durations, labels: labels, buckets: Self.buckets))
             made[key] = new
             return new
         }

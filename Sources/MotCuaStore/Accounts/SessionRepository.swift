@@ -16,8 +16,7 @@ public enum SessionRepository {
     static func create(accountId: String, kind: Kind, now: Date, expires: Date, in db: any SQLDatabase) async throws -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let token = Data(bytes).base64URL
         try await db.insert(into: "sessions").columns("token_hash", "account_id", "kind", "created_ms", "expires_ms")
             .values(SQLBind(hash(token)), SQLBind(accountId), SQLBind(kind.rawValue),
                     SQLBind(StoredTime.ms(now)), SQLBind(StoredTime.ms(expires)))

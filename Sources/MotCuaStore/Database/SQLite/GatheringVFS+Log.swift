@@ -44,7 +44,7 @@ extension GatheringVFS {
     }
 
     static func write(_ log: UnsafeMutablePointer<sqlite3_file>, _ data: UnsafeRawPointer, _ amount: Int32,
-                              _ offset: Int64) -> Int32 {
+                      _ offset: Int64) -> Int32 {
         let held = state(log)
         held.pointee.made += 1
         let count = Int(amount)
