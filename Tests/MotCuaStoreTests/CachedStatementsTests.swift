@@ -48,4 +48,13 @@ import Testing
             }
         }
     }
+
+    @Test func textsPastTheLimitAreBuiltEachTimeAndNotKept() {
+        var kept: [String: CachedStatements.Template] = [:]
+        for n in 0..<5 {
+            CachedStatements.keep(.init(sql: "SELECT \(n)", slots: []), at: "shape \(n)", in: &kept, limit: 3)
+        }
+        #expect(kept.keys.sorted() == ["shape 0", "shape 1", "shape 2"])
+        #expect(CachedStatements.maxTemplates == 4096)
+    }
 }

@@ -32,6 +32,9 @@ enum CachedStatements {
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var templates: [Key: Template] = [:]
+    /// Keys made from a statement's shape (which columns, how many rows) are many in theory and
+    /// few in practice; past this many texts a new one is built each time and not kept.
+    static let maxTemplates = 4096
 
     static func template(_ key: String, values: Int, in db: any SQLDatabase,
                          build: (any SQLDatabase, [SQLBind]) -> any SQLQueryBuilder) -> Template {
@@ -48,8 +51,13 @@ enum CachedStatements {
         let bound = Set(slots.compactMap { if case .value(let index) = $0 { index } else { nil } })
         precondition(bound == Set(0..<values), "cached statement \(key): values \(Set(0..<values).subtracting(bound).sorted()) not bound")
         let template = Template(sql: serializer.sql, slots: slots)
-        lock.withLock { templates[fullKey] = template }
+        lock.withLock { keep(template, at: fullKey, in: &templates) }
         return template
+    }
+
+    /// Stores `template` unless `limit` texts are kept already.
+    static func keep<K: Hashable>(_ template: Template, at key: K, in templates: inout [K: Template], limit: Int = maxTemplates) {
+        if templates.count < limit { templates[key] = template }
     }
 }
 

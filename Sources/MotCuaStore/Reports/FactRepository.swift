@@ -74,30 +74,63 @@ public enum FactRepository {
         let counters = ReportCounter.allCases.filter { c in rollups.counters.values.contains { $0[c] != 0 } }
         if !keys.isEmpty, !counters.isEmpty {
             let names = counters.map(\.rawValue)
-            let rows = keys.map { key -> SQLQueryString in
+            var values: [any Encodable & Sendable] = []
+            values.reserveCapacity(keys.count * (4 + names.count))
+            for key in keys {
                 let sums = rollups.counters[key]!
-                let values = counters.map { "\(bind: sums[$0])" as SQLQueryString }.joined(separator: ", ")
-                return "(\(bind: key.grain.rawValue), \(bind: key.period), \(bind: key.agency), \(bind: key.procedure), \(values))"
+                values += [key.grain.rawValue, key.period, key.agency, key.procedure] as [any Encodable & Sendable]
+                for counter in counters { values.append(sums[counter]) }
             }
-            let updates = names.map { "\(unsafeRaw: $0) = report_rollups.\(unsafeRaw: $0) + excluded.\(unsafeRaw: $0)" as SQLQueryString }
-            try await db.write(db.raw("""
-                INSERT INTO report_rollups (grain, period, agency_code, procedure_code, \(unsafeRaw: names.joined(separator: ", ")))
-                VALUES \(rows.joined(separator: ", "))
-                ON CONFLICT (grain, period, agency_code, procedure_code) DO UPDATE SET \(updates.joined(separator: ", "))
-                """).query, into: "report_rollups")
+            try await db.write(statement("report_rollups.add \(keys.count) \(names.joined(separator: ","))", rows: keys.count, values, in: db) { v in
+                rollupsUpsert(names, rows: keys.count, v)
+            }, into: "report_rollups")
         }
         let buckets = rollups.durations.sorted { RollupKey.precedes($0.key, $1.key) }
             .flatMap { key, histogram in histogram.sorted { $0.key < $1.key }.map { (key, $0.key, $0.value) } }
         if !buckets.isEmpty {
-            let rows = buckets.map { key, bucket, count -> SQLQueryString in
-                "(\(bind: key.grain.rawValue), \(bind: key.period), \(bind: key.agency), \(bind: key.procedure), \(bind: bucket), \(bind: count))"
+            let values = buckets.flatMap { key, bucket, count -> [any Encodable & Sendable] in
+                [key.grain.rawValue, key.period, key.agency, key.procedure, bucket, count]
             }
-            try await db.write(db.raw("""
-                INSERT INTO report_durations (grain, period, agency_code, procedure_code, bucket, dossiers)
-                VALUES \(rows.joined(separator: ", "))
-                ON CONFLICT (grain, period, agency_code, procedure_code, bucket) DO UPDATE SET dossiers = report_durations.dossiers + excluded.dossiers
-                """).query, into: "report_durations")
+            try await db.write(statement("report_durations.add \(buckets.count)", rows: buckets.count, values, in: db) { v in
+                durationsUpsert(rows: buckets.count, v)
+            }, into: "report_durations")
         }
+    }
+
+    /// `rows` rows of the key and `names`' sums, added to those stored.
+    private static func rollupsUpsert(_ names: [String], rows: Int, _ v: [SQLBind]) -> SQLQueryString {
+        let updates = names.map { "\(unsafeRaw: $0) = report_rollups.\(unsafeRaw: $0) + excluded.\(unsafeRaw: $0)" as SQLQueryString }
+        return """
+            INSERT INTO report_rollups (grain, period, agency_code, procedure_code, \(unsafeRaw: names.joined(separator: ", ")))
+            VALUES \(tuples(v, rows: rows))
+            ON CONFLICT (grain, period, agency_code, procedure_code) DO UPDATE SET \(updates.joined(separator: ", "))
+            """
+    }
+
+    private static func durationsUpsert(rows: Int, _ v: [SQLBind]) -> SQLQueryString {
+        """
+            INSERT INTO report_durations (grain, period, agency_code, procedure_code, bucket, dossiers)
+            VALUES \(tuples(v, rows: rows))
+            ON CONFLICT (grain, period, agency_code, procedure_code, bucket) DO UPDATE SET dossiers = report_durations.dossiers + excluded.dossiers
+            """
+    }
+
+    /// `(…), (…)`: `values` cut into `rows` rows of equal width.
+    private static func tuples(_ values: [SQLBind], rows: Int) -> SQLQueryString {
+        let width = values.count / rows
+        return (0..<rows).map { row in
+            "(\(values[(row * width)..<(row * width + width)].map { "\($0)" as SQLQueryString }.joined(separator: ", ")))" as SQLQueryString
+        }.joined(separator: ", ")
+    }
+
+    /// Live writes (a command's rows, a few per grain) keep their text per shape, since every
+    /// submission and step repeats it; a rebuild's slices of a thousand rows are built each time.
+    static let cachedRows = 16
+
+    private static func statement(_ shape: String, rows: Int, _ values: [any Encodable & Sendable], in db: any SQLDatabase,
+                                  _ build: ([SQLBind]) -> SQLQueryString) -> any SQLExpression {
+        guard rows <= cachedRows else { return db.raw(build(values.map { SQLBind($0) })).query }
+        return db.cached(shape, values) { db, v in db.raw(build(v)) }.query
     }
 
     static let columns = ["dossier_code", "agency_code", "procedure_code", "officer", "received_day", "closed_day", "outcome", "due_day",
@@ -116,7 +149,9 @@ public enum FactRepository {
     // again, and that upsert was a third of an intake's SQL.
 
     static func insert(_ f: DossierFact, in db: any SQLDatabase) async throws {
-        try await db.write(db.raw("INSERT INTO dossier_facts (\(unsafeRaw: columns.joined(separator: ", "))) VALUES (\(binds: row(f)))").query, into: "dossier_facts")
+        try await db.write(db.cached("dossier_facts.insert", row(f).map { $0 as any Encodable & Sendable }) { db, v in
+            db.insert(into: "dossier_facts").columns(columns.map { SQLIdentifier($0) }).values(v)
+        }.query, into: "dossier_facts")
     }
 
     /// Writes the columns where `f` differs from `old`, the row as stored (read in this transaction).
@@ -124,8 +159,12 @@ public enum FactRepository {
         let new = row(f), stored = row(old)
         let changed = columns.indices.dropFirst().filter { AnyHashable(new[$0]) != AnyHashable(stored[$0]) }
         guard !changed.isEmpty else { return }
-        let sets = changed.map { "\(unsafeRaw: columns[$0]) = \(bind: new[$0])" as SQLQueryString }
-        try await db.write(db.raw("UPDATE dossier_facts SET \(sets.joined(separator: ", ")) WHERE dossier_code = \(bind: f.code)").query, into: "dossier_facts")
+        let values: [any Encodable & Sendable] = changed.map { new[$0] as any Encodable & Sendable } + [f.code]
+        let shape = "dossier_facts.update " + changed.map { columns[$0] }.joined(separator: ",")
+        try await db.write(db.cached(shape, values) { db, v in
+            changed.indices.reduce(db.update("dossier_facts")) { $0.set(SQLIdentifier(columns[changed[$1]]), to: v[$1]) }
+                .where("dossier_code", .equal, v[changed.count])
+        }.query, into: "dossier_facts")
     }
 
     /// Adds many rollup rows, a slice per statement to stay under the databases' limits on bound values.
