@@ -35,6 +35,9 @@ enum CachedStatements {
     /// Keys made from a statement's shape (which columns, how many rows) are many in theory and
     /// few in practice; past this many texts a new one is built each time and not kept.
     static let maxTemplates = 4096
+    /// Longer texts (a rebuild's slice of a thousand rows) are built each time and not kept: they
+    /// are not repeated, and would hold their memory for nothing. The same bound as `PreparedStatements`.
+    static let maxLength = 16_384
 
     static func template(_ key: String, values: Int, in db: any SQLDatabase,
                          build: (any SQLDatabase, [SQLBind]) -> any SQLQueryBuilder) -> Template {
@@ -55,9 +58,9 @@ enum CachedStatements {
         return template
     }
 
-    /// Stores `template` unless `limit` texts are kept already.
+    /// Stores `template` unless `limit` texts are kept already or its text is too long to keep.
     static func keep<K: Hashable>(_ template: Template, at key: K, in templates: inout [K: Template], limit: Int = maxTemplates) {
-        if templates.count < limit { templates[key] = template }
+        if templates.count < limit, template.sql.utf8.count <= maxLength { templates[key] = template }
     }
 }
 

@@ -68,6 +68,8 @@ public enum FactRepository {
     }
 
     /// Adds the rows' sums to the rollup tables: one statement per table, whatever the number of rows.
+    /// Each shape's text (how many rows, which counters) is kept, since every submission and step
+    /// repeats its own; a rebuild's long slices are built each time (see `CachedStatements`).
     static func write(_ rollups: Rollups, in db: any SQLDatabase) async throws {
         // Rows in one order everywhere, so that two transactions never wait on each other in a circle.
         let keys = rollups.counters.keys.sorted(by: RollupKey.precedes)
@@ -81,9 +83,9 @@ public enum FactRepository {
                 values += [key.grain.rawValue, key.period, key.agency, key.procedure] as [any Encodable & Sendable]
                 for counter in counters { values.append(sums[counter]) }
             }
-            try await db.write(statement("report_rollups.add \(keys.count) \(names.joined(separator: ","))", rows: keys.count, values, in: db) { v in
-                rollupsUpsert(names, rows: keys.count, v)
-            }, into: "report_rollups")
+            try await db.write(db.cached("report_rollups.add \(keys.count) \(names.joined(separator: ","))", values) { db, v in
+                db.raw(rollupsUpsert(names, rows: keys.count, v))
+            }.query, into: "report_rollups")
         }
         let buckets = rollups.durations.sorted { RollupKey.precedes($0.key, $1.key) }
             .flatMap { key, histogram in histogram.sorted { $0.key < $1.key }.map { (key, $0.key, $0.value) } }
@@ -91,9 +93,9 @@ public enum FactRepository {
             let values = buckets.flatMap { key, bucket, count -> [any Encodable & Sendable] in
                 [key.grain.rawValue, key.period, key.agency, key.procedure, bucket, count]
             }
-            try await db.write(statement("report_durations.add \(buckets.count)", rows: buckets.count, values, in: db) { v in
-                durationsUpsert(rows: buckets.count, v)
-            }, into: "report_durations")
+            try await db.write(db.cached("report_durations.add \(buckets.count)", values) { db, v in
+                db.raw(durationsUpsert(rows: buckets.count, v))
+            }.query, into: "report_durations")
         }
     }
 
@@ -121,16 +123,6 @@ public enum FactRepository {
         return (0..<rows).map { row in
             "(\(values[(row * width)..<(row * width + width)].map { "\($0)" as SQLQueryString }.joined(separator: ", ")))" as SQLQueryString
         }.joined(separator: ", ")
-    }
-
-    /// Live writes (a command's rows, a few per grain) keep their text per shape, since every
-    /// submission and step repeats it; a rebuild's slices of a thousand rows are built each time.
-    static let cachedRows = 16
-
-    private static func statement(_ shape: String, rows: Int, _ values: [any Encodable & Sendable], in db: any SQLDatabase,
-                                  _ build: ([SQLBind]) -> SQLQueryString) -> any SQLExpression {
-        guard rows <= cachedRows else { return db.raw(build(values.map { SQLBind($0) })).query }
-        return db.cached(shape, values) { db, v in db.raw(build(v)) }.query
     }
 
     static let columns = ["dossier_code", "agency_code", "procedure_code", "officer", "received_day", "closed_day", "outcome", "due_day",

@@ -1,6 +1,5 @@
 import Foundation
 import MotCuaCore
-import MotCuaServer
 import Testing
 
 /// Cursors in base64 with the URL's alphabet and no padding.
